@@ -1,0 +1,171 @@
+import { Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { acceptFinding } from '../lib/compliance/acknowledge';
+import { EncryptedLogGroup } from './encrypted-log-group';
+import { ManagedPolicyRole } from './managed-policy-role';
+
+/** Subnet group names. */
+export const SUBNETS = {
+  /** Only the internet-facing load balancer lives here. */
+  edge: 'edge',
+  /** Workers (Lambda, Fargate): isolated, no route to the internet. */
+  workers: 'workers',
+  /** The database: isolated, no route to the internet. */
+  data: 'data',
+} as const;
+
+/** Interface endpoints the workers and the database tooling need, with whether the service takes an endpoint policy. */
+export const DEFAULT_INTERFACE_ENDPOINTS: ReadonlyArray<{ id: string; service: ec2.InterfaceVpcEndpointAwsService; policy: boolean }> = [
+  { id: 'Kms', service: ec2.InterfaceVpcEndpointAwsService.KMS, policy: true },
+  { id: 'SecretsManager', service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER, policy: true },
+  { id: 'Logs', service: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS, policy: true },
+  { id: 'Sqs', service: ec2.InterfaceVpcEndpointAwsService.SQS, policy: true },
+  { id: 'Sts', service: ec2.InterfaceVpcEndpointAwsService.STS, policy: true },
+  { id: 'Monitoring', service: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_MONITORING, policy: true },
+  { id: 'Rds', service: ec2.InterfaceVpcEndpointAwsService.RDS, policy: true },
+  { id: 'Lambda', service: ec2.InterfaceVpcEndpointAwsService.LAMBDA, policy: true },
+];
+
+export interface HipaaVpcProps {
+  /** A /16 for the VPC. */
+  readonly cidr: string;
+  /** Availability zones, pinned so that synth needs no lookup (at least two). */
+  readonly availabilityZones: string[];
+  /** Key for the flow-log log group (must admit CloudWatch Logs). */
+  readonly flowLogKey: kms.IKey;
+  /**
+   * Retention of the flow logs, in days.
+   * @default - 365
+   */
+  readonly flowLogRetentionDays?: number;
+}
+
+/**
+ * A VPC for PHI workloads (45 CFR 164.312(a)(1), (b), (e)(1)).
+ *
+ * Public subnets only for the load balancer, without auto-assigned public IPs; workers and the database in
+ * isolated subnets with no route to the internet (no NAT gateway); AWS services reached through an S3 gateway
+ * endpoint and interface endpoints whose policies admit only principals and resources of this account;
+ * all traffic recorded in flow logs kept in an encrypted log group; the default security group closed.
+ */
+export class HipaaVpc extends Construct {
+  public readonly vpc: ec2.Vpc;
+  public readonly flowLogGroup: logs.LogGroup;
+  public readonly endpointSecurityGroup: ec2.SecurityGroup;
+
+  constructor(scope: Construct, id: string, props: HipaaVpcProps) {
+    super(scope, id);
+    if (props.availabilityZones.length < 2) {
+      throw new Error(`HipaaVpc availabilityZones must list at least two zones, got ${JSON.stringify(props.availabilityZones)}`);
+    }
+    this.vpc = new ec2.Vpc(this, 'Vpc', {
+      ipAddresses: ec2.IpAddresses.cidr(props.cidr),
+      availabilityZones: props.availabilityZones,
+      natGateways: 0,
+      restrictDefaultSecurityGroup: true,
+      enableDnsHostnames: true,
+      enableDnsSupport: true,
+      subnetConfiguration: [
+        { name: SUBNETS.edge, subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
+        { name: SUBNETS.workers, subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 20 },
+        { name: SUBNETS.data, subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 },
+      ],
+      gatewayEndpoints: {
+        S3: { service: ec2.GatewayVpcEndpointAwsService.S3, subnets: [{ subnetGroupName: SUBNETS.workers }, { subnetGroupName: SUBNETS.data }] },
+      },
+    });
+
+    for (const subnet of this.vpc.publicSubnets) {
+      const route = subnet.node.tryFindChild('DefaultRoute');
+      if (!route) continue;
+      for (const pack of ['HIPAA.Security', 'NIST.800.53.R5']) {
+        acceptFinding(route, {
+          ruleId: `${pack}-VPCNoUnrestrictedRouteToIGW`,
+          reason: 'The internet-facing load balancer needs a route to the internet gateway in the edge subnets; nothing else is placed there.',
+          compensatingControl:
+            'no auto-assigned public IPs, the load balancer security group admits only TCP 443, WAF in front of it, and worker/data subnets have no route to the internet at all',
+        });
+      }
+    }
+
+    this.flowLogGroup = new EncryptedLogGroup(this, 'FlowLogs', {
+      encryptionKey: props.flowLogKey,
+      retentionDays: props.flowLogRetentionDays ?? 365,
+    }).logGroup;
+    const flowLogRole = new ManagedPolicyRole(this, 'FlowLogRole', {
+      assumedBy: new iam.ServicePrincipal('vpc-flow-logs.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+      description: 'VPC flow logs deliver into their encrypted log group',
+    });
+    this.vpc.addFlowLog('FlowLog', {
+      trafficType: ec2.FlowLogTrafficType.ALL,
+      destination: ec2.FlowLogDestination.toCloudWatchLogs(this.flowLogGroup, flowLogRole),
+    });
+
+    const account = Stack.of(this).account;
+    const s3Endpoint = this.vpc.node.findChild('S3') as ec2.GatewayVpcEndpoint;
+    s3Endpoint.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'OnlyBucketsOfThisAccount',
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:ResourceAccount': account } },
+      }),
+    );
+
+    const restrictProvider = Stack.of(this).node.tryFindChild('Custom::VpcRestrictDefaultSGCustomResourceProvider');
+    const restrictHandler = restrictProvider?.node.tryFindChild('Handler');
+    if (restrictHandler) {
+      acceptFinding(restrictHandler, {
+        ruleId: 'cdk-validator-cfnguard::lambda_inside_vpc_check',
+        reason:
+          'CDK-provided deploy-time function that removes all rules from the default security group; it runs only during CloudFormation deployments and calls the EC2 API alone.',
+        compensatingControl: 'it handles no PHI, its role may only revoke rules of this VPC default security group, and CloudTrail records each of its calls',
+      });
+    }
+
+    this.endpointSecurityGroup = new ec2.SecurityGroup(this, 'EndpointSecurityGroup', {
+      vpc: this.vpc,
+      description: 'Interface endpoints: HTTPS from inside the VPC only',
+      allowAllOutbound: false,
+    });
+    this.endpointSecurityGroup.addIngressRule(ec2.Peer.ipv4(props.cidr), ec2.Port.tcp(443), 'HTTPS from the VPC');
+
+    for (const e of DEFAULT_INTERFACE_ENDPOINTS) {
+      const endpoint = this.vpc.addInterfaceEndpoint(e.id, {
+        service: e.service,
+        privateDnsEnabled: true,
+        open: false,
+        securityGroups: [this.endpointSecurityGroup],
+        subnets: { subnetGroupName: SUBNETS.workers },
+      });
+      if (e.policy) {
+        endpoint.addToPolicy(
+          new iam.PolicyStatement({
+            sid: 'OnlyPrincipalsOfThisAccount',
+            principals: [new iam.AnyPrincipal()],
+            actions: ['*'],
+            resources: ['*'],
+            conditions: { StringEquals: { 'aws:PrincipalAccount': account } },
+          }),
+        );
+      }
+    }
+  }
+
+  /** Subnets for workers. */
+  public get workerSubnets(): ec2.SubnetSelection {
+    return { subnetGroupName: SUBNETS.workers };
+  }
+
+  /** Subnets for the database. */
+  public get dataSubnets(): ec2.SubnetSelection {
+    return { subnetGroupName: SUBNETS.data };
+  }
+}

@@ -1,0 +1,70 @@
+import { Duration } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { SecureBucket } from './secure-bucket';
+
+export interface WormAuditBucketProps {
+  /** Customer-managed key for SSE-KMS (bucket key on). */
+  readonly encryptionKey: kms.IKey;
+  /** Object Lock default retention in years, COMPLIANCE mode: nobody, root included, can shorten it. */
+  readonly retentionYears: number;
+  /** Bucket receiving this bucket's S3 server access logs. */
+  readonly serverAccessLogsBucket: s3.IBucket;
+  /**
+   * Days after which objects move to S3 Glacier Instant Retrieval (same durability, millisecond reads).
+   * @default - 90
+   */
+  readonly transitionToGlacierIrAfterDays?: number;
+}
+
+/** Days that certainly cover `years` calendar years (leap days included). */
+export function daysCoveringYears(years: number): number {
+  return Math.ceil(years * 365.25) + 1;
+}
+
+/**
+ * Write-once-read-many storage for audit records (45 CFR 164.312(b), (c)(1), 164.316(b)(2)(i)).
+ *
+ * S3 Object Lock in COMPLIANCE mode with a default retention of `retentionYears` whole years; SSE-KMS with
+ * a customer-managed key; and everything SecureBucket guarantees. Its lifecycle never expires an object
+ * (current or noncurrent) before its retention has ended.
+ */
+export class WormAuditBucket extends Construct {
+  public readonly bucket: s3.Bucket;
+  public readonly retentionYears: number;
+
+  constructor(scope: Construct, id: string, props: WormAuditBucketProps) {
+    super(scope, id);
+    if (!Number.isInteger(props.retentionYears) || props.retentionYears < 6 || props.retentionYears > 100) {
+      throw new Error(`WormAuditBucket retentionYears ${props.retentionYears} must be an integer from 6 to 100`);
+    }
+    this.retentionYears = props.retentionYears;
+    const keepDays = daysCoveringYears(props.retentionYears);
+    this.bucket = new SecureBucket(this, 'Secure', {
+      encryptionKey: props.encryptionKey,
+      serverAccessLogsBucket: props.serverAccessLogsBucket,
+      serverAccessLogsPrefix: 's3/audit/',
+      objectLockEnabled: true,
+      lifecycleRules: [
+        {
+          id: 'archive-then-expire-after-retention',
+          transitions: [
+            {
+              storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL,
+              transitionAfter: Duration.days(props.transitionToGlacierIrAfterDays ?? 90),
+            },
+          ],
+          expiration: Duration.days(keepDays),
+          noncurrentVersionExpiration: Duration.days(keepDays),
+          abortIncompleteMultipartUploadAfter: Duration.days(7),
+        },
+      ],
+    }).bucket;
+    // Whole calendar years (365-day multiples fall short by the leap days); the L2 only renders days.
+    (this.bucket.node.defaultChild as s3.CfnBucket).objectLockConfiguration = {
+      objectLockEnabled: 'Enabled',
+      rule: { defaultRetention: { mode: 'COMPLIANCE', years: props.retentionYears } },
+    };
+  }
+}

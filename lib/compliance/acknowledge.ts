@@ -1,0 +1,48 @@
+import { Validations } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+
+export interface AcceptedFinding {
+  /** The rule id as the pack reports it, e.g. `HIPAA.Security-S3BucketReplicationEnabled`. */
+  readonly ruleId: string;
+  /** Why the finding does not apply or cannot be remediated here. */
+  readonly reason: string;
+  /** The control that covers the risk the rule guards against. */
+  readonly compensatingControl: string;
+}
+
+/** Separator between reason and compensating control in the recorded acknowledgement. */
+export const COMPENSATING_CONTROL_MARKER = ' Compensating control: ';
+
+/**
+ * Accept one finding on one construct (the narrowest that carries it), recording the reason and the
+ * compensating control where the validation report, the README check and the evidence pack read them.
+ */
+export function acceptFinding(construct: IConstruct, finding: AcceptedFinding): void {
+  if (!finding.reason.trim() || !finding.compensatingControl.trim()) {
+    throw new Error(`Accepting ${finding.ruleId} on ${construct.node.path} needs a reason and a compensating control`);
+  }
+  Validations.of(construct).acknowledge({
+    id: finding.ruleId,
+    reason: `${finding.reason.trim()}${COMPENSATING_CONTROL_MARKER}${finding.compensatingControl.trim()}`,
+  });
+}
+
+export interface RecordedFinding extends AcceptedFinding {
+  /** Construct path the acknowledgement sits on. */
+  readonly path: string;
+}
+
+/** Every acknowledgement in a construct tree, read back from the construct metadata. */
+export function acceptedFindings(root: IConstruct): RecordedFinding[] {
+  const out: RecordedFinding[] = [];
+  for (const c of root.node.findAll()) {
+    for (const entry of c.node.metadata) {
+      if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY || !entry.data) continue;
+      for (const [qualified, text] of Object.entries(entry.data as Record<string, string>)) {
+        const [reason, compensatingControl = ''] = String(text).split(COMPENSATING_CONTROL_MARKER);
+        out.push({ ruleId: qualified.replace(/^annotation::/i, ''), reason, compensatingControl, path: c.node.path });
+      }
+    }
+  }
+  return out;
+}

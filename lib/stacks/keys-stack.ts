@@ -1,0 +1,44 @@
+import { Stack, StackProps } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { HipaaKey } from '../../constructs/hipaa-key';
+
+export interface KeysStackProps extends StackProps {
+  /** Environment name, used in key aliases. */
+  readonly environmentName: string;
+}
+
+/**
+ * Customer-managed KMS keys, one per data class (45 CFR 164.312(a)(2)(iv)). Keys are stateful: this stack
+ * holds nothing else, so the stateless stacks can be replaced without touching a key.
+ */
+export class KeysStack extends Stack {
+  /** RDS storage, snapshots, Performance Insights and the database secret. */
+  public readonly databaseKey: kms.Key;
+  /** The WORM audit bucket, CloudTrail, every CloudWatch log group, the security-alerts topic. */
+  public readonly auditKey: kms.Key;
+  /** Alias name of the audit key (a literal, for services that accept one, such as CloudTrail). */
+  public readonly auditKeyAliasName: string;
+  /** AWS Backup vaults. */
+  public readonly backupKey: kms.Key;
+  /** Application data: the PHI bucket, worker queues. */
+  public readonly dataKey: kms.Key;
+
+  constructor(scope: Construct, id: string, props: KeysStackProps) {
+    super(scope, id, props);
+    const aliasPrefix = `hipaa/${props.environmentName}`;
+
+    this.databaseKey = new HipaaKey(this, 'Database', { dataClass: 'database', aliasPrefix }).key;
+
+    const audit = new HipaaKey(this, 'AuditAndLogs', { dataClass: 'audit-and-logs', aliasPrefix });
+    audit.allowCloudWatchLogs();
+    audit.allowCloudTrail();
+    audit.allowServiceOfThisAccount('AllowCloudWatchAlarmsToEncryptedTopics', 'cloudwatch.amazonaws.com', ['kms:Decrypt', 'kms:GenerateDataKey*']);
+    audit.allowServiceOfThisAccount('AllowEventBridgeToEncryptedTopics', 'events.amazonaws.com', ['kms:Decrypt', 'kms:GenerateDataKey*']);
+    this.auditKey = audit.key;
+    this.auditKeyAliasName = audit.aliasName;
+
+    this.backupKey = new HipaaKey(this, 'Backup', { dataClass: 'backup', aliasPrefix }).key;
+    this.dataKey = new HipaaKey(this, 'AppData', { dataClass: 'app-data', aliasPrefix }).key;
+  }
+}
