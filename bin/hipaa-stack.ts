@@ -1,15 +1,18 @@
 #!/usr/bin/env node
+import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { addReferenceDeployment } from '../lib/app';
 import { formatFindings, readValidationReport, unacknowledgedFindings } from '../lib/compliance/report';
 import { ConfigError, loadConfig } from '../lib/config/load';
 
 const app = new App();
-// `-c config=<name>` selects config/<name>.json; cdk.json sets "default".
+// `-c config=<name>` selects config/<name>.json; cdk.json sets "default". `-c configDir=<dir>` reads
+// the files from another directory (for configs kept outside this repository).
 const name = String(app.node.tryGetContext('config') ?? 'default');
+const dir = app.node.tryGetContext('configDir') as string | undefined;
 
 try {
-  addReferenceDeployment(app, loadConfig(name));
+  addReferenceDeployment(app, loadConfig(name, dir ? path.resolve(dir) : undefined));
 } catch (e) {
   if (e instanceof ConfigError) {
     // Stop before any template is written.

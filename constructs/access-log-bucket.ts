@@ -52,7 +52,7 @@ export class AccessLogBucket extends Construct {
     );
 
     const resource = this.bucket.node.defaultChild!;
-    const sameControls = 'versioning, all public access blocked, TLS-only bucket policy, RETAIN, and CloudTrail S3 data events on every object write and delete';
+    const sameControls = 'versioning, all public access blocked, TLS-only bucket policy and RETAIN';
     acceptFinding(resource, {
       ruleId: 'HIPAA.Security-S3DefaultEncryptionKMS',
       reason: SSE_S3_REASON,
@@ -76,7 +76,7 @@ export class AccessLogBucket extends Construct {
     acceptFinding(resource, {
       ruleId: 'cdk-validator-cfnguard::s3_bucket_object_lock_enabled_check',
       reason: 'S3 server access logs cannot be delivered to a bucket with an Object Lock default retention.',
-      compensatingControl: `versioning keeps every overwritten or deleted log object for 30 days; ${sameControls}`,
+      compensatingControl: `versioning keeps every overwritten or deleted log object for 30 days, CloudTrail S3 data events record every delete; ${sameControls}`,
     });
     for (const pack of ['HIPAA.Security', 'NIST.800.53.R5']) {
       acceptFinding(resource, {

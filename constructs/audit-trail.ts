@@ -103,8 +103,7 @@ export class AuditTrail extends Construct {
         {
           includeManagementEvents: true,
           readWriteType: 'All',
-          dataResources:
-            props.s3DataEvents === false ? undefined : [{ type: 'AWS::S3::Object', values: [`arn:${Aws.PARTITION}:s3`] }],
+          dataResources: props.s3DataEvents === false ? undefined : [{ type: 'AWS::S3::Object', values: [`arn:${Aws.PARTITION}:s3`] }],
         },
       ],
     });

@@ -34,7 +34,9 @@ export class EncryptedLogGroup extends Construct {
   constructor(scope: Construct, id: string, props: EncryptedLogGroupProps) {
     super(scope, id);
     const days = props.retentionDays ?? MIN_LOG_RETENTION_DAYS;
-    const allowed = Object.values(logs.RetentionDays).filter((v): v is number => typeof v === 'number' && v >= MIN_LOG_RETENTION_DAYS && v !== logs.RetentionDays.INFINITE);
+    const allowed = Object.values(logs.RetentionDays)
+      .map(Number)
+      .filter((v) => Number.isFinite(v) && v >= MIN_LOG_RETENTION_DAYS && v !== Number(logs.RetentionDays.INFINITE));
     if (!allowed.includes(days)) {
       throw new Error(`EncryptedLogGroup retentionDays ${days} must be one of: ${allowed.sort((a, b) => a - b).join(', ')}`);
     }
@@ -48,7 +50,7 @@ export class EncryptedLogGroup extends Construct {
       acceptFinding(this.logGroup.node.defaultChild!, {
         ruleId: 'cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check',
         reason:
-          'CT.CLOUDWATCH.PR.3 accepts only a literal key ARN or a reference inside the same template; this key lives in the Keys stack (stateful keys apart from stateless stacks), so KmsKeyId is an Fn::ImportValue the rule cannot follow.',
+          'CT.CLOUDWATCH.PR.3 accepts only a literal key ARN or a reference inside the same template; this key lives in the Keys stack (stateful keys apart from stateless stacks), so KmsKeyId is a cross-stack reference the rule cannot follow.',
         compensatingControl:
           'KmsKeyId is set to the customer-managed key (EncryptedLogGroup requires it); cdk-nag HIPAA.Security-CloudWatchLogGroupEncrypted resolves the reference and passes',
       });

@@ -75,7 +75,10 @@ export class HipaaVpc extends Construct {
         { name: SUBNETS.data, subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 },
       ],
       gatewayEndpoints: {
-        S3: { service: ec2.GatewayVpcEndpointAwsService.S3, subnets: [{ subnetGroupName: SUBNETS.workers }, { subnetGroupName: SUBNETS.data }] },
+        S3: {
+          service: ec2.GatewayVpcEndpointAwsService.S3,
+          subnets: [{ subnetGroupName: SUBNETS.workers }, { subnetGroupName: SUBNETS.data }],
+        },
       },
     });
 
@@ -85,7 +88,8 @@ export class HipaaVpc extends Construct {
       for (const pack of ['HIPAA.Security', 'NIST.800.53.R5']) {
         acceptFinding(route, {
           ruleId: `${pack}-VPCNoUnrestrictedRouteToIGW`,
-          reason: 'The internet-facing load balancer needs a route to the internet gateway in the edge subnets; nothing else is placed there.',
+          reason:
+            'The internet-facing load balancer needs a route to the internet gateway in the edge subnets; nothing else is placed there.',
           compensatingControl:
             'no auto-assigned public IPs, the load balancer security group admits only TCP 443, WAF in front of it, and worker/data subnets have no route to the internet at all',
         });
@@ -126,7 +130,8 @@ export class HipaaVpc extends Construct {
         ruleId: 'cdk-validator-cfnguard::lambda_inside_vpc_check',
         reason:
           'CDK-provided deploy-time function that removes all rules from the default security group; it runs only during CloudFormation deployments and calls the EC2 API alone.',
-        compensatingControl: 'it handles no PHI, its role may only revoke rules of this VPC default security group, and CloudTrail records each of its calls',
+        compensatingControl:
+          'it handles no PHI, its role may only revoke rules of this VPC default security group, and CloudTrail records each of its calls',
       });
     }
 

@@ -1,7 +1,8 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 
-export interface ManagedPolicyRoleProps extends iam.RoleProps {}
+/** Same props as iam.Role. */
+export type ManagedPolicyRoleProps = iam.RoleProps;
 
 /**
  * An IAM role whose granted permissions land in a customer-managed policy it owns, never in an inline

@@ -32,15 +32,20 @@ export interface RecordedFinding extends AcceptedFinding {
   readonly path: string;
 }
 
-/** Every acknowledgement in a construct tree, read back from the construct metadata. */
+/** Namespaces of acknowledgements the CDK makes on its own constructs for its built-in template checks. */
+const CDK_INTERNAL_NAMESPACES = ['CloudFormation-Validate::'];
+
+/** Every acknowledgement in a construct tree (the CDK's own internal ones aside), read from construct metadata. */
 export function acceptedFindings(root: IConstruct): RecordedFinding[] {
   const out: RecordedFinding[] = [];
   for (const c of root.node.findAll()) {
     for (const entry of c.node.metadata) {
       if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY || !entry.data) continue;
       for (const [qualified, text] of Object.entries(entry.data as Record<string, string>)) {
+        const ruleId = qualified.replace(/^annotation::/i, '');
+        if (CDK_INTERNAL_NAMESPACES.some((ns) => ruleId.startsWith(ns))) continue;
         const [reason, compensatingControl = ''] = String(text).split(COMPENSATING_CONTROL_MARKER);
-        out.push({ ruleId: qualified.replace(/^annotation::/i, ''), reason, compensatingControl, path: c.node.path });
+        out.push({ ruleId, reason, compensatingControl, path: c.node.path });
       }
     }
   }

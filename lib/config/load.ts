@@ -28,14 +28,16 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys') {
     const where = fieldName(issue.path);
     return issue.keys
-      .map((k) => `- ${where === '(root)' ? k : `${where}.${k}`}: unknown field; remove it (check the spelling against lib/config/schema.ts)`)
+      .map(
+        (k) => `- ${where === '(root)' ? k : `${where}.${k}`}: unknown field; remove it (check the spelling against lib/config/schema.ts)`,
+      )
       .join('\n');
   }
   const given = 'input' in issue ? show(issue.input) : '(see file)';
   if (issue.code === 'invalid_type' && issue.input === undefined) {
     return `- ${fieldName(issue.path)}: missing; this field is required (expected ${issue.expected})`;
   }
-  if (issue.code === 'invalid_type') {
+  if (issue.code === 'invalid_type' && issue.message.startsWith('Invalid input')) {
     return `- ${fieldName(issue.path)}: got ${given}; expected ${issue.expected}`;
   }
   return `- ${fieldName(issue.path)}: got ${given}; ${issue.message}`;

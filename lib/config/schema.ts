@@ -95,7 +95,10 @@ export const deploymentConfigSchema = z
     environment: z.string().regex(ENV_NAME, {
       error: 'must be 3-20 characters: lower-case letters, digits and hyphens, starting with a letter',
     }),
-    account: z.string().regex(/^\d{12}$/, { error: 'must be a 12-digit AWS account id' }).optional(),
+    account: z
+      .string()
+      .regex(/^\d{12}$/, { error: 'must be a 12-digit AWS account id' })
+      .optional(),
     region: region('region').default('us-east-1'),
     drRegion: region('drRegion').default('us-west-2'),
     vpcCidr: z
@@ -104,9 +107,7 @@ export const deploymentConfigSchema = z
       .default('10.40.0.0/16'),
     domainName: z.string().regex(DOMAIN, { error: 'must be a lower-case DNS name such as app.example.com' }),
     certificate,
-    alertEmails: z
-      .array(z.email({ error: 'must be an e-mail address' }))
-      .min(1, { error: 'must list at least one e-mail address' }),
+    alertEmails: z.array(z.email({ error: 'must be an e-mail address' })).min(1, { error: 'must list at least one e-mail address' }),
     database: database.prefault({}),
     auditRetentionYears: z
       .number()
@@ -170,12 +171,13 @@ export const deploymentConfigSchema = z
         });
       }
     }
-    if ((c.certificate.mode === 'create') && Boolean(c.certificate.hostedZoneId) !== Boolean(c.certificate.hostedZoneName)) {
+    if (c.certificate.mode === 'create' && Boolean(c.certificate.hostedZoneId) !== Boolean(c.certificate.hostedZoneName)) {
       ctx.addIssue({
         code: 'custom',
         path: ['certificate'],
         input: c.certificate,
-        message: 'hostedZoneId and hostedZoneName go together: give both (records created for you) or neither (you add the validation records)',
+        message:
+          'hostedZoneId and hostedZoneName go together: give both (records created for you) or neither (you add the validation records)',
       });
     }
   });

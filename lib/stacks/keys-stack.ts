@@ -33,7 +33,10 @@ export class KeysStack extends Stack {
     const audit = new HipaaKey(this, 'AuditAndLogs', { dataClass: 'audit-and-logs', aliasPrefix });
     audit.allowCloudWatchLogs();
     audit.allowCloudTrail();
-    audit.allowServiceOfThisAccount('AllowCloudWatchAlarmsToEncryptedTopics', 'cloudwatch.amazonaws.com', ['kms:Decrypt', 'kms:GenerateDataKey*']);
+    audit.allowServiceOfThisAccount('AllowCloudWatchAlarmsToEncryptedTopics', 'cloudwatch.amazonaws.com', [
+      'kms:Decrypt',
+      'kms:GenerateDataKey*',
+    ]);
     audit.allowServiceOfThisAccount('AllowEventBridgeToEncryptedTopics', 'events.amazonaws.com', ['kms:Decrypt', 'kms:GenerateDataKey*']);
     this.auditKey = audit.key;
     this.auditKeyAliasName = audit.aliasName;
