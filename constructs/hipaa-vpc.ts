@@ -56,6 +56,7 @@ export class HipaaVpc extends Construct {
   public readonly vpc: ec2.Vpc;
   public readonly flowLogGroup: logs.LogGroup;
   public readonly endpointSecurityGroup: ec2.SecurityGroup;
+  private readonly endpoints: Record<string, ec2.InterfaceVpcEndpoint> = {};
 
   constructor(scope: Construct, id: string, props: HipaaVpcProps) {
     super(scope, id);
@@ -143,13 +144,13 @@ export class HipaaVpc extends Construct {
     this.endpointSecurityGroup.addIngressRule(ec2.Peer.ipv4(props.cidr), ec2.Port.tcp(443), 'HTTPS from the VPC');
 
     for (const e of DEFAULT_INTERFACE_ENDPOINTS) {
-      const endpoint = this.vpc.addInterfaceEndpoint(e.id, {
+      const endpoint = (this.endpoints[e.id] = this.vpc.addInterfaceEndpoint(e.id, {
         service: e.service,
         privateDnsEnabled: true,
         open: false,
         securityGroups: [this.endpointSecurityGroup],
         subnets: { subnetGroupName: SUBNETS.workers },
-      });
+      }));
       if (e.policy) {
         endpoint.addToPolicy(
           new iam.PolicyStatement({
@@ -162,6 +163,13 @@ export class HipaaVpc extends Construct {
         );
       }
     }
+  }
+
+  /** The interface endpoint with the given id (see DEFAULT_INTERFACE_ENDPOINTS). */
+  public endpoint(id: string): ec2.InterfaceVpcEndpoint {
+    const e = this.endpoints[id];
+    if (!e) throw new Error(`HipaaVpc has no interface endpoint "${id}"; known: ${Object.keys(this.endpoints).join(', ')}`);
+    return e;
   }
 
   /** Subnets for workers. */

@@ -2,8 +2,11 @@ import { Stage, StageProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { auditLogRetentionDays, availabilityZones, DeploymentConfig } from './config/schema';
 import { AuditStack } from './stacks/audit-stack';
+import { DataStack } from './stacks/data-stack';
+import { DrBackupStack } from './stacks/dr-backup-stack';
 import { KeysStack } from './stacks/keys-stack';
 import { NetworkStack } from './stacks/network-stack';
+import { WorkersStack } from './stacks/workers-stack';
 
 export interface HipaaStageProps extends StageProps {
   readonly config: DeploymentConfig;
@@ -14,6 +17,9 @@ export class HipaaStage extends Stage {
   public readonly keys: KeysStack;
   public readonly network: NetworkStack;
   public readonly audit: AuditStack;
+  public readonly drBackup: DrBackupStack;
+  public readonly data: DataStack;
+  public readonly workers: WorkersStack;
 
   constructor(scope: Construct, id: string, props: HipaaStageProps) {
     super(scope, id, props);
@@ -35,6 +41,39 @@ export class HipaaStage extends Stage {
       auditKeyAliasName: this.keys.auditKeyAliasName,
       auditRetentionYears: config.auditRetentionYears,
       auditLogRetentionDays: auditLogRetentionDays(config),
+    });
+
+    const drVaultName = `hipaa-${config.environment}-dr`;
+    this.drBackup = new DrBackupStack(this, 'DrBackup', {
+      env: { account: config.account, region: config.drRegion },
+      terminationProtection: true,
+      environmentName: config.environment,
+      vaultName: drVaultName,
+      minRetentionDays: config.backupRetentionDays,
+    });
+    this.data = new DataStack(this, 'Data', {
+      ...common,
+      environmentName: config.environment,
+      network: this.network.network,
+      databaseKey: this.keys.databaseKey,
+      logsKey: this.keys.auditKey,
+      backupKey: this.keys.backupKey,
+      database: config.database,
+      databaseLogRetentionDays: auditLogRetentionDays(config),
+      backupRetentionDays: config.backupRetentionDays,
+      drVault: { name: drVaultName, region: config.drRegion },
+    });
+    // The backup plan copies into the DR vault by name: that vault must exist first.
+    this.data.addStackDependency(this.drBackup, 'backup copies go to the DR-region vault');
+
+    this.workers = new WorkersStack(this, 'Workers', {
+      ...common,
+      network: this.network.network,
+      securityGroup: this.data.workersSecurityGroup,
+      logsKey: this.keys.auditKey,
+      dataKey: this.keys.dataKey,
+      dataKeyAliasName: this.keys.dataKeyAliasName,
+      databaseSecret: this.data.postgres.secret,
     });
   }
 }

@@ -23,6 +23,8 @@ export class KeysStack extends Stack {
   public readonly backupKey: kms.Key;
   /** Application data: the PHI bucket, worker queues. */
   public readonly dataKey: kms.Key;
+  /** Alias name of the application-data key. */
+  public readonly dataKeyAliasName: string;
 
   constructor(scope: Construct, id: string, props: KeysStackProps) {
     super(scope, id, props);
@@ -42,6 +44,8 @@ export class KeysStack extends Stack {
     this.auditKeyAliasName = audit.aliasName;
 
     this.backupKey = new HipaaKey(this, 'Backup', { dataClass: 'backup', aliasPrefix }).key;
-    this.dataKey = new HipaaKey(this, 'AppData', { dataClass: 'app-data', aliasPrefix }).key;
+    const appData = new HipaaKey(this, 'AppData', { dataClass: 'app-data', aliasPrefix });
+    this.dataKey = appData.key;
+    this.dataKeyAliasName = appData.aliasName;
   }
 }

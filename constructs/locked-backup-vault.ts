@@ -1,0 +1,40 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as backup from 'aws-cdk-lib/aws-backup';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+
+export interface LockedBackupVaultProps {
+  /** Physical vault name (fixed, so a vault in another region can be named as a copy target). */
+  readonly vaultName: string;
+  /** Customer-managed key the recovery points are encrypted with. */
+  readonly encryptionKey: kms.IKey;
+  /** Vault Lock minimum retention: no recovery point can be deleted earlier, by anyone. */
+  readonly minRetentionDays: number;
+  /**
+   * Grace period during which the lock can still be removed; after it the lock is immutable (compliance
+   * mode). Leave it out only for governance mode (the lock can be removed by privileged users).
+   * @default - 3 days, the shortest AWS allows, then compliance mode
+   */
+  readonly changeableForDays?: number;
+}
+
+/** An AWS Backup vault encrypted with a customer-managed key and protected by Vault Lock, RETAIN. */
+export class LockedBackupVault extends Construct {
+  public readonly vault: backup.BackupVault;
+
+  constructor(scope: Construct, id: string, props: LockedBackupVaultProps) {
+    super(scope, id);
+    if (!Number.isInteger(props.minRetentionDays) || props.minRetentionDays < 1) {
+      throw new Error(`LockedBackupVault minRetentionDays ${props.minRetentionDays} must be a positive integer`);
+    }
+    this.vault = new backup.BackupVault(this, 'Vault', {
+      backupVaultName: props.vaultName,
+      encryptionKey: props.encryptionKey,
+      removalPolicy: RemovalPolicy.RETAIN,
+      lockConfiguration: {
+        minRetention: Duration.days(props.minRetentionDays),
+        changeableFor: Duration.days(props.changeableForDays ?? 3),
+      },
+    });
+  }
+}

@@ -1,0 +1,31 @@
+import { Stack, StackProps } from 'aws-cdk-lib';
+import * as backup from 'aws-cdk-lib/aws-backup';
+import { Construct } from 'constructs';
+import { HipaaKey } from '../../constructs/hipaa-key';
+import { LockedBackupVault } from '../../constructs/locked-backup-vault';
+
+export interface DrBackupStackProps extends StackProps {
+  readonly environmentName: string;
+  /** Name of the vault (the primary region's backup plan copies into it by name). */
+  readonly vaultName: string;
+  /** Vault Lock minimum retention, in days. */
+  readonly minRetentionDays: number;
+}
+
+/**
+ * The disaster-recovery region (45 CFR 164.308(a)(7)(ii)(B)): a locked vault with a key of its own that
+ * receives a copy of every recovery point. Deployed before the primary data stack.
+ */
+export class DrBackupStack extends Stack {
+  public readonly vault: backup.BackupVault;
+
+  constructor(scope: Construct, id: string, props: DrBackupStackProps) {
+    super(scope, id, props);
+    const key = new HipaaKey(this, 'DrBackup', { dataClass: 'backup-dr', aliasPrefix: `hipaa/${props.environmentName}` }).key;
+    this.vault = new LockedBackupVault(this, 'Vault', {
+      vaultName: props.vaultName,
+      encryptionKey: key,
+      minRetentionDays: props.minRetentionDays,
+    }).vault;
+  }
+}
