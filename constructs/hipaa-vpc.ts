@@ -172,6 +172,11 @@ export class HipaaVpc extends Construct {
     return e;
   }
 
+  /** Public subnets, for the internet-facing load balancer only. */
+  public get edgeSubnets(): ec2.SubnetSelection {
+    return { subnetGroupName: SUBNETS.edge };
+  }
+
   /** Subnets for workers. */
   public get workerSubnets(): ec2.SubnetSelection {
     return { subnetGroupName: SUBNETS.workers };

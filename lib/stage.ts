@@ -4,6 +4,8 @@ import { auditLogRetentionDays, availabilityZones, DeploymentConfig } from './co
 import { AuditStack } from './stacks/audit-stack';
 import { DataStack } from './stacks/data-stack';
 import { DrBackupStack } from './stacks/dr-backup-stack';
+import { EdgeStack } from './stacks/edge-stack';
+import { MonitoringStack } from './stacks/monitoring-stack';
 import { KeysStack } from './stacks/keys-stack';
 import { NetworkStack } from './stacks/network-stack';
 import { WorkersStack } from './stacks/workers-stack';
@@ -20,6 +22,8 @@ export class HipaaStage extends Stage {
   public readonly drBackup: DrBackupStack;
   public readonly data: DataStack;
   public readonly workers: WorkersStack;
+  public readonly edge: EdgeStack;
+  public readonly monitoring: MonitoringStack;
 
   constructor(scope: Construct, id: string, props: HipaaStageProps) {
     super(scope, id, props);
@@ -74,6 +78,34 @@ export class HipaaStage extends Stage {
       dataKey: this.keys.dataKey,
       dataKeyAliasName: this.keys.dataKeyAliasName,
       databaseSecret: this.data.postgres.secret,
+    });
+
+    this.edge = new EdgeStack(this, 'Edge', {
+      ...common,
+      environmentName: config.environment,
+      network: this.network.network,
+      domainName: config.domainName,
+      certificate: config.certificate,
+      accessLogsBucket: this.audit.accessLogBucket,
+      logsKey: this.keys.auditKey,
+      apiFunction: this.workers.api.function,
+      waf: config.waf,
+    });
+
+    this.monitoring = new MonitoringStack(this, 'Monitoring', {
+      ...common,
+      alertsKey: this.keys.auditKey,
+      alertEmails: config.alertEmails,
+      trailLogGroup: this.audit.trail.logGroup,
+      loadBalancer: this.edge.alb.loadBalancer,
+      database: this.data.postgres.instance,
+      databaseStorageGiB: config.database.allocatedStorageGiB,
+      deadLetterQueues: {
+        Work: this.workers.workDeadLetterQueue,
+        Api: this.workers.api.deadLetterQueue,
+        Consumer: this.workers.consumer.deadLetterQueue,
+      },
+      guardDuty: config.guardDuty.enabled,
     });
   }
 }
