@@ -141,6 +141,9 @@ export class PrivateWorker extends Construct implements iam.IGrantable {
         externalModules: ['@aws-sdk/*'],
       },
     });
+    // The function's own DLQ statement is sqs:SendMessage alone; an encrypted queue also needs the key.
+    this.deadLetterQueue.grantSendMessages(this.role);
+
     const vpcInAnotherStack = [props.vpc, props.securityGroup].some((c) => Stack.of(c) !== Stack.of(this));
     if (vpcInAnotherStack) {
       acceptFinding(this.function.node.defaultChild!, {

@@ -7,7 +7,7 @@ import { IConstruct } from 'constructs';
 import { acceptedFindings } from '../lib/compliance/acknowledge';
 import { DISABLED_CONTROL_TOWER_RULES } from '../lib/compliance/gate';
 import { formatFindings } from '../lib/compliance/report';
-import { defaultDeployment, synthReference, testConfig } from './helpers/synth';
+import { gatedDeployment, synthReference, testConfig } from './helpers/synth';
 
 /** Applies an L1 edit to every resource of a type, after construction (as a careless change would). */
 class Edit implements IAspect {
@@ -22,7 +22,7 @@ class Edit implements IAspect {
 
 describe('compliance gate', () => {
   test('the reference deployment has zero unacknowledged violations under all three rule sets', () => {
-    const { findings } = defaultDeployment();
+    const { findings } = gatedDeployment();
     expect(formatFindings(findings)).toBe('');
   });
 
@@ -42,7 +42,7 @@ describe('compliance gate', () => {
   });
 
   test('every acknowledgement carries a reason and a compensating control', () => {
-    const accepted = acceptedFindings(defaultDeployment().app);
+    const accepted = acceptedFindings(gatedDeployment().app);
     expect(accepted.length).toBeGreaterThan(0);
     for (const a of accepted) {
       expect(a.reason.length).toBeGreaterThan(20);
@@ -53,7 +53,7 @@ describe('compliance gate', () => {
   test('the README lists every accepted finding and every disabled Control Tower rule', () => {
     const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
     const table = readme.slice(readme.indexOf('## Accepted findings'));
-    const missing = acceptedFindings(defaultDeployment().app)
+    const missing = acceptedFindings(gatedDeployment().app)
       .map((a) => ({ rule: a.ruleId, where: a.path.replace(/^example\//, '') }))
       .filter(({ rule, where }) => !table.split('\n').some((line) => line.includes(`\`${rule}\``) && line.includes(`\`${where}\``)));
     expect(missing).toEqual([]);

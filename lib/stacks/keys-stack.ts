@@ -39,7 +39,6 @@ export class KeysStack extends Stack {
       'kms:Decrypt',
       'kms:GenerateDataKey*',
     ]);
-    audit.allowServiceOfThisAccount('AllowEventBridgeToEncryptedTopics', 'events.amazonaws.com', ['kms:Decrypt', 'kms:GenerateDataKey*']);
     this.auditKey = audit.key;
     this.auditKeyAliasName = audit.aliasName;
 

@@ -4,12 +4,14 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as guardduty from 'aws-cdk-lib/aws-guardduty';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { CloudTrailAlarms } from '../../constructs/cloudtrail-alarms';
+import { ManagedPolicyRole } from '../../constructs/managed-policy-role';
 import { SecurityAlertsTopic } from '../../constructs/security-alerts-topic';
 
 export interface MonitoringStackProps extends StackProps {
@@ -106,11 +108,16 @@ export class MonitoringStack extends Stack {
         features: ['RDS_LOGIN_EVENTS', 'LAMBDA_NETWORK_LOGS'].map((name) => ({ name, status: 'ENABLED' })),
       });
     }
-    // Findings of medium severity and above reach the security topic (whoever owns the detector).
+    // Findings of medium severity and above reach the security topic (whoever owns the detector). EventBridge
+    // publishes with a role of ours, so the topic's key policy needs no statement for the events service.
+    const publisher = new ManagedPolicyRole(this, 'FindingsPublisher', {
+      assumedBy: new iam.ServicePrincipal('events.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': this.account } } }),
+      description: 'EventBridge publishes GuardDuty findings to the security-alerts topic',
+    });
     new events.Rule(this, 'GuardDutyFindings', {
       description: 'GuardDuty findings of severity 4 and above',
       eventPattern: { source: ['aws.guardduty'], detailType: ['GuardDuty Finding'], detail: { severity: [{ numeric: ['>=', 4] }] } },
-      targets: [new targets.SnsTopic(this.alerts.topic)],
+      targets: [new targets.SnsTopic(this.alerts.topic, { authorizeUsingRole: true, role: publisher })],
     });
   }
 }

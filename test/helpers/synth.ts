@@ -72,8 +72,18 @@ export function synthReference(
 }
 
 let cached: SynthResult | undefined;
-/** The default deployment, synthesized once per test file. */
+/**
+ * The default deployment without the rule packs, synthesized once per test file: for template assertions.
+ * (The packs cost ~6 s a synth; the gate's own tests run them.)
+ */
 export function defaultDeployment(): SynthResult {
-  cached ??= synthReference();
+  cached ??= synthReference(testConfig(), { complianceGate: false });
   return cached;
+}
+
+let cachedGated: SynthResult | undefined;
+/** The default deployment with every rule pack registered, synthesized once per test file. */
+export function gatedDeployment(): SynthResult {
+  cachedGated ??= synthReference();
+  return cachedGated;
 }

@@ -1,0 +1,199 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { defaultDeployment, synthReference, testConfig } from './helpers/synth';
+
+const data = () => defaultDeployment().template('Data');
+const dr = () => defaultDeployment().template('DrBackup');
+
+describe('PostgreSQL (Multi-AZ instance)', () => {
+  test('Multi-AZ, isolated, not public, encrypted with the database key', () => {
+    data().hasResourceProperties('AWS::RDS::DBInstance', {
+      Engine: 'postgres',
+      EngineVersion: '16.4',
+      DBInstanceClass: 'db.r6g.large',
+      MultiAZ: true,
+      PubliclyAccessible: false,
+      StorageEncrypted: true,
+      KmsKeyId: Match.objectLike({ 'Fn::GetStackOutput': Match.objectLike({ OutputName: Match.stringLikeRegexp('DatabaseKey') }) }),
+      StorageType: 'gp3',
+      AllocatedStorage: '100',
+      MaxAllocatedStorage: 500,
+    });
+  });
+
+  test('point-in-time recovery across 35 days, deletion protection, final snapshot', () => {
+    data().hasResource('AWS::RDS::DBInstance', {
+      Properties: Match.objectLike({ BackupRetentionPeriod: 35, DeletionProtection: true, CopyTagsToSnapshot: true }),
+      DeletionPolicy: 'Snapshot',
+      UpdateReplacePolicy: 'Snapshot',
+    });
+  });
+
+  test('IAM authentication, auto minor upgrades, non-default port and master user', () => {
+    data().hasResourceProperties('AWS::RDS::DBInstance', {
+      EnableIAMDatabaseAuthentication: true,
+      AutoMinorVersionUpgrade: true,
+      Port: '5433',
+    });
+    data().hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: Match.objectLike({ SecretStringTemplate: '{"username":"hipaa_admin"}' }),
+    });
+  });
+
+  test('TLS forced (rds.force_ssl = 1, TLS 1.2 minimum) in a parameter group the stack owns', () => {
+    data().hasResourceProperties('AWS::RDS::DBParameterGroup', {
+      Family: 'postgres16',
+      Parameters: Match.objectLike({ 'rds.force_ssl': '1', ssl_min_protocol_version: 'TLSv1.2', password_encryption: 'scram-sha-256' }),
+    });
+    const groups = Object.keys(data().findResources('AWS::RDS::DBParameterGroup'));
+    data().hasResourceProperties('AWS::RDS::DBInstance', { DBParameterGroupName: { Ref: groups[0] } });
+  });
+
+  test('audit logging: pgAudit and connection logs', () => {
+    data().hasResourceProperties('AWS::RDS::DBParameterGroup', {
+      Parameters: Match.objectLike({
+        shared_preload_libraries: Match.stringLikeRegexp('pgaudit'),
+        'pgaudit.log': 'ddl,role',
+        log_connections: '1',
+      }),
+    });
+  });
+
+  test('every log type exported into KMS-encrypted log groups kept the audit years', () => {
+    data().hasResourceProperties('AWS::RDS::DBInstance', { EnableCloudwatchLogsExports: ['postgresql', 'upgrade', 'iam-db-auth-error'] });
+    for (const type of ['postgresql', 'upgrade', 'iam-db-auth-error']) {
+      data().hasResource('AWS::Logs::LogGroup', {
+        Properties: { LogGroupName: `/aws/rds/instance/hipaa-example-postgres/${type}`, KmsKeyId: Match.anyValue(), RetentionInDays: 2557 },
+        DeletionPolicy: 'Retain',
+      });
+    }
+  });
+
+  test('enhanced monitoring and Performance Insights encrypted with the database key', () => {
+    data().hasResourceProperties('AWS::RDS::DBInstance', {
+      MonitoringInterval: 60,
+      MonitoringRoleArn: Match.anyValue(),
+      EnablePerformanceInsights: true,
+      PerformanceInsightsKMSKeyId: Match.objectLike({
+        'Fn::GetStackOutput': Match.objectLike({ OutputName: Match.stringLikeRegexp('DatabaseKey') }),
+      }),
+    });
+  });
+
+  test('credentials in Secrets Manager under a customer key, rotated every 30 days by a function in the isolated subnets', () => {
+    data().hasResourceProperties('AWS::SecretsManager::Secret', { KmsKeyId: Match.anyValue() });
+    data().hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
+      RotationRules: { ScheduleExpression: 'rate(30 days)' },
+    });
+    data().hasResourceProperties('AWS::Serverless::Application', {
+      Parameters: Match.objectLike({
+        endpoint: Match.objectLike({
+          'Fn::Join': [
+            '',
+            Match.arrayWith([
+              'https://',
+              Match.objectLike({ 'Fn::GetStackOutput': Match.objectLike({ OutputName: Match.stringLikeRegexp('SecretsManager') }) }),
+            ]),
+          ],
+        }),
+        vpcSubnetIds: Match.objectLike({
+          'Fn::Join': [
+            '',
+            Match.arrayWith([
+              Match.objectLike({ 'Fn::GetStackOutput': Match.objectLike({ OutputName: Match.stringLikeRegexp('workersSubnet') }) }),
+            ]),
+          ],
+        }),
+      }),
+    });
+  });
+
+  test('the database security group admits only the workers and the rotation function, on the database port', () => {
+    const groups = data().findResources('AWS::EC2::SecurityGroup');
+    const dbGroup = Object.entries(groups).find(([, g]) => String(g.Properties.GroupDescription).startsWith('PostgreSQL'))![0];
+    const ingress = Object.values(data().findResources('AWS::EC2::SecurityGroupIngress')).filter(
+      (r) => r.Properties.GroupId['Fn::GetAtt'][0] === dbGroup,
+    );
+    expect(ingress).toHaveLength(2);
+    for (const r of ingress) {
+      expect(r.Properties).toMatchObject({ IpProtocol: 'tcp', FromPort: 5433, ToPort: 5433 });
+      expect(r.Properties.SourceSecurityGroupId['Fn::GetAtt'][0]).toMatch(/^(Workers|Rotation)SecurityGroup/);
+      expect(r.Properties.CidrIp).toBeUndefined();
+    }
+    expect(groups[dbGroup].Properties.SecurityGroupIngress).toBeUndefined();
+  });
+
+  test('workers may leave only to the endpoints (443) and the database', () => {
+    const groups = data().findResources('AWS::EC2::SecurityGroup');
+    const workers = Object.keys(groups).find((k) => k.startsWith('WorkersSecurityGroup'))!;
+    const egress = Object.values(data().findResources('AWS::EC2::SecurityGroupEgress')).filter(
+      (r) => r.Properties.GroupId['Fn::GetAtt'][0] === workers,
+    );
+    expect(egress.map((e) => e.Properties.FromPort).sort()).toEqual([443, 5433]);
+    for (const e of egress) expect(e.Properties.CidrIp).toBeUndefined();
+  });
+});
+
+describe('AWS Backup', () => {
+  test('a vault encrypted with the backups key, locked with the configured minimum retention, retained', () => {
+    data().hasResource('AWS::Backup::BackupVault', {
+      Properties: {
+        BackupVaultName: 'hipaa-example-primary',
+        EncryptionKeyArn: Match.objectLike({ 'Fn::GetStackOutput': Match.objectLike({ OutputName: Match.stringLikeRegexp('BackupKey') }) }),
+        LockConfiguration: { MinRetentionDays: 35, ChangeableForDays: 3 },
+      },
+      DeletionPolicy: 'Retain',
+    });
+  });
+
+  test('a daily plan kept the configured days, copied to the DR-region vault', () => {
+    data().hasResourceProperties('AWS::Backup::BackupPlan', {
+      BackupPlan: {
+        BackupPlanRule: [
+          Match.objectLike({
+            ScheduleExpression: 'cron(0 5 * * ? *)',
+            Lifecycle: { DeleteAfterDays: 35 },
+            CopyActions: [
+              {
+                DestinationBackupVaultArn: {
+                  'Fn::Join': [
+                    '',
+                    ['arn:', { Ref: 'AWS::Partition' }, ':backup:us-west-2:', { Ref: 'AWS::AccountId' }, ':backup-vault:hipaa-example-dr'],
+                  ],
+                },
+                Lifecycle: { DeleteAfterDays: 35 },
+              },
+            ],
+          }),
+        ],
+      },
+    });
+  });
+
+  test('the plan selects the database', () => {
+    const db = Object.keys(data().findResources('AWS::RDS::DBInstance'))[0];
+    data().hasResourceProperties('AWS::Backup::BackupSelection', {
+      BackupSelection: Match.objectLike({
+        Resources: Match.arrayWith([Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([{ Ref: db }])] })]),
+      }),
+    });
+  });
+
+  test('the DR region has its own key and a locked vault', () => {
+    expect(defaultDeployment().stage.drBackup.region).toBe('us-west-2');
+    dr().hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true, PendingWindowInDays: 30 });
+    dr().hasResource('AWS::Backup::BackupVault', {
+      Properties: { BackupVaultName: 'hipaa-example-dr', LockConfiguration: { MinRetentionDays: 35, ChangeableForDays: 3 } },
+      DeletionPolicy: 'Retain',
+    });
+  });
+
+  test('a longer configured retention lengthens the plan and the locks, while RDS keeps its 35-day maximum', () => {
+    const r = synthReference(testConfig({ backupRetentionDays: 90 }), { complianceGate: false });
+    r.template('Data').hasResourceProperties('AWS::Backup::BackupVault', { LockConfiguration: { MinRetentionDays: 90 } });
+    r.template('Data').hasResourceProperties('AWS::Backup::BackupPlan', {
+      BackupPlan: { BackupPlanRule: [Match.objectLike({ Lifecycle: { DeleteAfterDays: 90 } })] },
+    });
+    r.template('Data').hasResourceProperties('AWS::RDS::DBInstance', { BackupRetentionPeriod: 35 });
+    r.template('DrBackup').hasResourceProperties('AWS::Backup::BackupVault', { LockConfiguration: { MinRetentionDays: 90 } });
+  });
+});

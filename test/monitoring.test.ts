@@ -1,0 +1,100 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { CLOUDTRAIL_ALARMS } from '../constructs/cloudtrail-alarms';
+import { defaultDeployment, synthReference, testConfig } from './helpers/synth';
+
+const mon = () => defaultDeployment().template('Monitoring');
+const topicId = () => Object.keys(mon().findResources('AWS::SNS::Topic'))[0];
+
+describe('security alerts', () => {
+  test('a KMS-encrypted topic with a TLS-only policy and the configured e-mail subscriptions', () => {
+    mon().hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    mon().hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+      },
+    });
+    mon().hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'security-alerts@example.com' });
+  });
+
+  test.each(CLOUDTRAIL_ALARMS.map((a) => [a.id, a.pattern]))(
+    'metric filter and alarm for %s on the CloudTrail log group',
+    (id, pattern) => {
+      mon().hasResourceProperties('AWS::Logs::MetricFilter', {
+        FilterPattern: pattern,
+        LogGroupName: Match.objectLike({ 'Fn::GetStackOutput': Match.objectLike({ OutputName: Match.stringLikeRegexp('TrailLogs') }) }),
+        MetricTransformations: [Match.objectLike({ MetricName: id, MetricValue: '1' })],
+      });
+      mon().hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: id,
+        Threshold: 1,
+        AlarmActions: [{ Ref: topicId() }],
+        ActionsEnabled: true,
+      });
+    },
+  );
+
+  test('the required CloudTrail alarms are all there', () => {
+    expect(CLOUDTRAIL_ALARMS.map((a) => a.id)).toEqual(
+      expect.arrayContaining([
+        'RootAccountUsage',
+        'UnauthorizedApiCalls',
+        'IamPolicyChanges',
+        'KmsKeyDisabledOrScheduledForDeletion',
+        'CloudTrailConfigurationChanges',
+        'SecurityGroupChanges',
+        'NetworkAclChanges',
+        'ConsoleSignInFailures',
+      ]),
+    );
+  });
+
+  test('ALB 5xx rate, database CPU, free storage and connections alarms notify the topic', () => {
+    mon().hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Metrics: Match.arrayWith([Match.objectLike({ Expression: Match.stringLikeRegexp('elb.*target.*requests') })]),
+      Threshold: 5,
+      AlarmActions: [{ Ref: topicId() }],
+    });
+    for (const [MetricName, Threshold] of [
+      ['CPUUtilization', 80],
+      ['FreeStorageSpace', Math.round(100 * 0.1 * 1024 ** 3)],
+      ['DatabaseConnections', 400],
+    ] as const) {
+      mon().hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/RDS',
+        MetricName,
+        Threshold,
+        AlarmActions: [{ Ref: topicId() }],
+      });
+    }
+  });
+
+  test('every dead-letter queue has a depth alarm', () => {
+    const dlqAlarms = Object.values(mon().findResources('AWS::CloudWatch::Alarm')).filter(
+      (a) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible',
+    );
+    expect(dlqAlarms).toHaveLength(3);
+    for (const a of dlqAlarms)
+      expect(a.Properties).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', AlarmActions: [{ Ref: topicId() }] });
+  });
+
+  test('every alarm has an action', () => {
+    for (const a of Object.values(mon().findResources('AWS::CloudWatch::Alarm'))) {
+      expect(a.Properties.AlarmActions).toEqual([{ Ref: topicId() }]);
+      expect(a.Properties.ActionsEnabled).toBe(true);
+    }
+  });
+
+  test('GuardDuty on by default, findings of severity 4+ sent to the topic through a role', () => {
+    mon().hasResourceProperties('AWS::GuardDuty::Detector', { Enable: true, DataSources: { S3Logs: { Enable: true } } });
+    mon().hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['aws.guardduty'], 'detail-type': ['GuardDuty Finding'], detail: { severity: [{ numeric: ['>=', 4] }] } },
+      Targets: [Match.objectLike({ Arn: { Ref: topicId() }, RoleArn: Match.anyValue() })],
+    });
+  });
+
+  test('GuardDuty can be switched off in config (an account that already has a detector)', () => {
+    const t = synthReference(testConfig({ guardDuty: { enabled: false } }), { complianceGate: false }).template('Monitoring');
+    t.resourceCountIs('AWS::GuardDuty::Detector', 0);
+    t.resourceCountIs('AWS::Events::Rule', 1);
+  });
+});
