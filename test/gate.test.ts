@@ -26,6 +26,13 @@ describe('compliance gate', () => {
     expect(formatFindings(findings)).toBe('');
   });
 
+  test('with an explicit account the deployment still synthesizes offline, clean, with no context lookup', () => {
+    const r = synthReference(testConfig({ account: '111122223333', environment: 'prod' }));
+    expect(formatFindings(r.findings)).toBe('');
+    expect(r.app.synth().manifest.missing ?? []).toEqual([]);
+    expect(r.stage.network.availabilityZones).toEqual(['us-east-1a', 'us-east-1b']);
+  });
+
   test('all three rule sets are registered and report violations (log group without KMS, key without rotation)', () => {
     const { findings } = synthReference(testConfig(), {
       mutate: (stage) => {

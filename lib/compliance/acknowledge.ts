@@ -43,7 +43,8 @@ export function acceptedFindings(root: IConstruct): RecordedFinding[] {
       if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY || !entry.data) continue;
       for (const [qualified, text] of Object.entries(entry.data as Record<string, string>)) {
         const ruleId = qualified.replace(/^annotation::/i, '');
-        if (CDK_INTERNAL_NAMESPACES.some((ns) => ruleId.startsWith(ns))) continue;
+        const ours = String(text).includes(COMPENSATING_CONTROL_MARKER);
+        if (!ours && CDK_INTERNAL_NAMESPACES.some((ns) => ruleId.startsWith(ns))) continue;
         const [reason, compensatingControl = ''] = String(text).split(COMPENSATING_CONTROL_MARKER);
         out.push({ ruleId, reason, compensatingControl, path: c.node.path });
       }

@@ -1,8 +1,12 @@
 #!/usr/bin/env node
 /**
- * Print the accepted findings of the reference deployment as the Markdown table the README carries:
+ * Print the accepted findings of the reference deployment as the Markdown table the README carries, or
+ * rewrite that table in place:
  *   npx tsx lib/tools/accepted-findings.ts [configName]
+ *   npx tsx lib/tools/accepted-findings.ts --update-readme
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { addReferenceDeployment } from '../app';
 import { acceptedFindings, RecordedFinding } from '../compliance/acknowledge';
@@ -16,12 +20,30 @@ export function acceptedFindingsTable(findings: RecordedFinding[], stageName: st
   return ['| rule | construct (under the stage) | reason | compensating control |', '| --- | --- | --- | --- |', ...rows].join('\n');
 }
 
+/** Replace the table in the '## Accepted findings' section (up to the next heading or the end). */
+export function replaceReadmeTable(readme: string, table: string): string {
+  const start = readme.indexOf('## Accepted findings');
+  if (start < 0) throw new Error('README.md has no "## Accepted findings" section');
+  const tableStart = readme.indexOf('| rule |', start);
+  const next = readme.indexOf('\n## ', start + 1);
+  const end = next < 0 ? readme.length : next + 1;
+  if (tableStart < 0 || tableStart > end) throw new Error('the "## Accepted findings" section has no table');
+  return `${readme.slice(0, tableStart)}${table}\n${next < 0 ? '' : '\n'}${readme.slice(end)}`;
+}
+
 if (require.main === module) {
-  const config = loadConfig(process.argv[2] ?? 'default');
+  const update = process.argv.includes('--update-readme');
+  const config = loadConfig(process.argv.slice(2).find((a) => !a.startsWith('--')) ?? 'default');
   const app = new App();
   addReferenceDeployment(app, config, { complianceGate: false });
-  console.log(acceptedFindingsTable(acceptedFindings(app), config.environment));
-  console.log(
-    `\nDisabled Control Tower rules: ${DISABLED_CONTROL_TOWER_RULES.length ? DISABLED_CONTROL_TOWER_RULES.map((r) => `${r.id} (${r.reason})`).join('; ') : 'none'}`,
-  );
+  const table = acceptedFindingsTable(acceptedFindings(app), config.environment);
+  if (update) {
+    const file = path.join(__dirname, '..', '..', 'README.md');
+    fs.writeFileSync(file, replaceReadmeTable(fs.readFileSync(file, 'utf8'), table));
+    console.log(`updated ${file}`);
+  } else {
+    console.log(table);
+    const disabled = DISABLED_CONTROL_TOWER_RULES.map((r) => `${r.id} (${r.reason})`).join('; ');
+    console.log(`\nDisabled Control Tower rules: ${disabled || 'none'}`);
+  }
 }
