@@ -1,8 +1,9 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { acceptFinding } from '../lib/compliance/acknowledge';
+import { DATA_CLASS_TAG, DataClass } from '../lib/compliance/tags';
 import { SecureBucket } from './secure-bucket';
 
 export interface AccessLogBucketProps {
@@ -39,6 +40,7 @@ export class AccessLogBucket extends Construct {
         },
       ],
     }).bucket;
+    Tags.of(this.bucket).add(DATA_CLASS_TAG, DataClass.ACCESS_LOGS);
     // S3 server access logs from any bucket of this account (no per-bucket statement, so buckets in other
     // stacks can log here without a cross-stack cycle).
     this.bucket.addToResourcePolicy(

@@ -50,6 +50,7 @@ export class AuditTrail extends Construct {
     this.logGroup = new EncryptedLogGroup(this, 'Logs', {
       encryptionKey: props.encryptionKey,
       retentionDays: props.logRetentionDays,
+      audit: true,
     }).logGroup;
 
     const deliveryRole = new ManagedPolicyRole(this, 'LogsDeliveryRole', {

@@ -122,6 +122,7 @@ export class HipaaPostgres extends Construct {
           encryptionKey: props.logsKey,
           retentionDays: props.logRetentionDays,
           logGroupName: `/aws/rds/instance/${props.instanceIdentifier}/${type}`,
+          audit: true,
         }),
       ]),
     ) as HipaaPostgres['logGroups'];

@@ -1,7 +1,8 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Tags } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { DATA_CLASS_TAG, DataClass } from '../lib/compliance/tags';
 import { SecureBucket } from './secure-bucket';
 
 export interface WormAuditBucketProps {
@@ -61,6 +62,7 @@ export class WormAuditBucket extends Construct {
         },
       ],
     }).bucket;
+    Tags.of(this.bucket).add(DATA_CLASS_TAG, DataClass.AUDIT);
     // Whole calendar years (365-day multiples fall short by the leap days); the L2 only renders days.
     (this.bucket.node.defaultChild as s3.CfnBucket).objectLockConfiguration = {
       objectLockEnabled: 'Enabled',

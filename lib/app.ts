@@ -1,11 +1,12 @@
 import { App } from 'aws-cdk-lib';
 import { registerComplianceGate } from './compliance/gate';
+import { strictThresholds } from './compliance/strict-pack';
 import { DeploymentConfig } from './config/schema';
 import { HipaaStage } from './stage';
 
 export interface HipaaAppOptions {
   /**
-   * Register the compliance gate (cdk-nag HIPAA + NIST 800-53 R5, Control Tower proactive controls).
+   * Register the compliance gate (cdk-nag HIPAA + NIST 800-53 R5, HIPAA.Strict, Control Tower proactive controls).
    * @default true
    */
   readonly complianceGate?: boolean;
@@ -14,6 +15,6 @@ export interface HipaaAppOptions {
 /** Add the reference deployment for one validated config to an app: a Stage named after the environment, gate registered. */
 export function addReferenceDeployment(app: App, config: DeploymentConfig, options: HipaaAppOptions = {}): HipaaStage {
   const stage = new HipaaStage(app, config.environment, { config });
-  if (options.complianceGate ?? true) registerComplianceGate(app);
+  if (options.complianceGate ?? true) registerComplianceGate(app, strictThresholds(config));
   return stage;
 }

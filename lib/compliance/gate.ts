@@ -1,6 +1,8 @@
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { IPolicyValidationPlugin, Stage, Validations } from 'aws-cdk-lib';
 import { HIPAASecurityChecks, NIST80053R5Checks } from 'cdk-nag';
+import { StrictThresholds } from './rules';
+import { HipaaStrictChecks } from './strict-pack';
 
 /**
  * Control Tower proactive controls switched off for the whole app. Each one needs a reason: the guard
@@ -18,10 +20,11 @@ export interface ComplianceGateOptions {
 }
 
 /** The plugins the gate registers by default, fresh instances for one app. */
-export function defaultCompliancePlugins(scope: Stage): IPolicyValidationPlugin[] {
+export function defaultCompliancePlugins(scope: Stage, thresholds: StrictThresholds): IPolicyValidationPlugin[] {
   return [
     new HIPAASecurityChecks(scope),
     new NIST80053R5Checks(scope),
+    new HipaaStrictChecks(scope, { thresholds }),
     new CfnGuardValidator({
       controlTowerRulesEnabled: true,
       disabledRules: DISABLED_CONTROL_TOWER_RULES.map((r) => r.id),
@@ -31,10 +34,11 @@ export function defaultCompliancePlugins(scope: Stage): IPolicyValidationPlugin[
 }
 
 /**
- * Register the compliance gate on an app: cdk-nag HIPAA Security and NIST 800-53 R5, and the Control Tower
- * proactive controls through cfn-guard. With these registered, `cdk synth` fails on any unacknowledged
- * violation and writes the report into the cloud assembly.
+ * Register the compliance gate on an app: cdk-nag HIPAA Security and NIST 800-53 R5, our HIPAA.Strict pack
+ * (thresholds from the deployment config), and the Control Tower proactive controls through cfn-guard.
+ * With these registered, `cdk synth` fails on any unacknowledged violation and writes the report into the
+ * cloud assembly.
  */
-export function registerComplianceGate(app: Stage, options: ComplianceGateOptions = {}): void {
-  Validations.of(app).addPlugins(...defaultCompliancePlugins(app), ...(options.extraPlugins ?? []));
+export function registerComplianceGate(app: Stage, thresholds: StrictThresholds, options: ComplianceGateOptions = {}): void {
+  Validations.of(app).addPlugins(...defaultCompliancePlugins(app, thresholds), ...(options.extraPlugins ?? []));
 }

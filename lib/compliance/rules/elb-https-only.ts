@@ -1,0 +1,13 @@
+import { COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE, props, StrictRule } from './rule';
+
+/** Load balancers listen with HTTPS only: no HTTP listener, not even one that redirects. */
+export const ElbHttpsOnly: StrictRule = {
+  id: 'ELBHTTPSOnly',
+  section: '164.312(e)(1)',
+  info: 'The load balancer listener is not HTTPS (or TLS, for a Network Load Balancer).',
+  explanation: 'A port-80 listener, even a redirecting one, lets the first request (cookies, tokens) travel in clear text.',
+  check(node) {
+    if (node.cfnResourceType !== 'AWS::ElasticLoadBalancingV2::Listener') return NOT_APPLICABLE;
+    return ['HTTPS', 'TLS'].includes(String(props(node).Protocol)) ? COMPLIANT : NON_COMPLIANT;
+  },
+};

@@ -1,0 +1,27 @@
+import { COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE, props, refersTo, resourcesOfType, StrictRule, logicalId } from './rule';
+
+/** Parameter that forces TLS, per engine family. */
+const FORCE_TLS: Record<string, string> = {
+  postgres: 'rds.force_ssl',
+  mysql: 'require_secure_transport',
+  mariadb: 'require_secure_transport',
+};
+const ON = new Set(['1', 'ON', 'on', 'true', 1, true] as unknown[]);
+
+/** The database refuses connections without TLS, through a parameter group of the same stack. */
+export const RdsForcedTls: StrictRule = {
+  id: 'RDSForcedTLS',
+  section: '164.312(e)(1), 164.312(e)(2)(ii)',
+  info: 'The database instance does not force TLS: its parameter group (in this stack) must set rds.force_ssl = 1 (PostgreSQL) or require_secure_transport = ON (MySQL/MariaDB).',
+  explanation: 'Without it, clients may connect in clear text and PHI crosses the network unencrypted.',
+  check(node) {
+    if (node.cfnResourceType !== 'AWS::RDS::DBInstance') return NOT_APPLICABLE;
+    const p = props(node);
+    const engine = String(p.Engine ?? '');
+    const family = Object.keys(FORCE_TLS).find((f) => engine.startsWith(f));
+    if (!family || engine.startsWith('aurora')) return NOT_APPLICABLE;
+    const group = resourcesOfType(node, 'AWS::RDS::DBParameterGroup').find((g) => refersTo(p.DBParameterGroupName, logicalId(g)));
+    const params = group ? (props(group).Parameters as Record<string, unknown> | undefined) : undefined;
+    return params && ON.has(params[FORCE_TLS[family]] as unknown) ? COMPLIANT : NON_COMPLIANT;
+  },
+};

@@ -1,0 +1,104 @@
+import { CfnResource, Stack } from 'aws-cdk-lib';
+import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
+
+/** Thresholds the strict rules enforce, taken from the same deployment config the stacks are built from. */
+export interface StrictThresholds {
+  /** Years audit records must be kept (Object Lock default retention). */
+  readonly auditRetentionYears: number;
+  /** CloudWatch Logs retention (days) for audit-class log groups. */
+  readonly auditLogRetentionDays: number;
+  /** Days backups must be kept (AWS Backup plan rules and Vault Lock minimum). */
+  readonly backupRetentionDays: number;
+  /** Days of RDS automated backups (point-in-time recovery window). */
+  readonly rdsBackupRetentionDays: number;
+}
+
+/** One rule of the HIPAA.Strict pack: a small pure function of a resource (and its stack) and the thresholds. */
+export interface StrictRule {
+  /** Rule id suffix; reported as `HIPAA.Strict-<id>`. */
+  readonly id: string;
+  /** The 45 CFR section the rule protects. */
+  readonly section: string;
+  /** What is wrong when the rule fails. */
+  readonly info: string;
+  /** Why the rule exists. */
+  readonly explanation: string;
+  check(node: CfnResource, thresholds: StrictThresholds): NagRuleResult;
+}
+
+export { NagRuleCompliance };
+export const { COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE } = NagRuleCompliance;
+
+/** Resolve a property (tokens of the same stack become their CloudFormation form). */
+export function resolve(node: CfnResource, value: unknown): unknown {
+  return Stack.of(node).resolve(value);
+}
+
+/** A resource as it will be written to the template: Type, Properties, DeletionPolicy, ... */
+export interface TemplateResource {
+  readonly Type: string;
+  readonly Properties?: Record<string, unknown>;
+  readonly DeletionPolicy?: string;
+  readonly UpdateReplacePolicy?: string;
+}
+
+/**
+ * Render a resource the way it goes into the template, escape-hatch overrides included (the L1 typed
+ * properties alone would miss `addPropertyOverride`), with same-stack tokens resolved.
+ */
+export function rendered(node: CfnResource): TemplateResource {
+  const render = (node as unknown as { _toCloudFormation(): { Resources: Record<string, TemplateResource> } })._toCloudFormation();
+  const resources = (resolve(node, render) as { Resources: Record<string, TemplateResource> }).Resources;
+  return Object.values(resources)[0];
+}
+
+/** The resolved CloudFormation properties of a resource. */
+export function props(node: CfnResource): Record<string, unknown> {
+  return rendered(node).Properties ?? {};
+}
+
+/** The logical id of a resource. */
+export function logicalId(node: CfnResource): string {
+  return Stack.of(node).resolve(node.logicalId) as string;
+}
+
+/** Every resource of a CloudFormation type in the same stack. */
+export function resourcesOfType(node: CfnResource, type: string): CfnResource[] {
+  return Stack.of(node)
+    .node.findAll()
+    .filter((c): c is CfnResource => CfnResource.isCfnResource(c) && c.cfnResourceType === type);
+}
+
+/** Whether a resolved value is `{Ref: id}` or `{Fn::GetAtt: [id, ...]}` of the given logical id. */
+export function refersTo(value: unknown, id: string): boolean {
+  if (!value || typeof value !== 'object') return false;
+  const v = value as Record<string, unknown>;
+  if (v.Ref === id) return true;
+  const getAtt = v['Fn::GetAtt'];
+  return Array.isArray(getAtt) && getAtt[0] === id;
+}
+
+/** Tags of a resource as written to the template (list or map form), as key → value. */
+export function tags(node: CfnResource): Record<string, string> {
+  const t = props(node).Tags as unknown;
+  const out: Record<string, string> = {};
+  if (Array.isArray(t)) for (const e of t as Array<{ Key: string; Value: string }>) out[e.Key] = e.Value;
+  else if (t && typeof t === 'object') Object.assign(out, t);
+  return out;
+}
+
+/** Statements of a resolved policy document. */
+export function statements(doc: unknown): Array<Record<string, unknown>> {
+  const s = (doc as { Statement?: unknown } | undefined)?.Statement;
+  return Array.isArray(s) ? (s as Array<Record<string, unknown>>) : s ? [s as Record<string, unknown>] : [];
+}
+
+/** Whether a policy document denies every request made without TLS (`aws:SecureTransport` false). */
+export function deniesInsecureTransport(doc: unknown): boolean {
+  return statements(doc).some((st) => {
+    const cond = st.Condition as Record<string, Record<string, unknown>> | undefined;
+    const principal = st.Principal as unknown;
+    const anyone = principal === '*' || (typeof principal === 'object' && (principal as { AWS?: unknown }).AWS === '*');
+    return st.Effect === 'Deny' && anyone && String(cond?.Bool?.['aws:SecureTransport']) === 'false';
+  });
+}

@@ -1,0 +1,52 @@
+import { CfnResource } from 'aws-cdk-lib';
+import { NagMessageLevel, NagPack, NagPackProps } from 'cdk-nag';
+import { IConstruct } from 'constructs';
+import { RDS_MAX_BACKUP_RETENTION_DAYS, auditLogRetentionDays, DeploymentConfig } from '../config/schema';
+import { STRICT_RULES, StrictThresholds } from './rules';
+
+/** Pack name; rule ids are `HIPAA.Strict-<rule>`. */
+export const STRICT_PACK_NAME = 'HIPAA.Strict';
+
+/** The thresholds of the strict rules for one deployment config (the same numbers the stacks are built from). */
+export function strictThresholds(config: DeploymentConfig): StrictThresholds {
+  return {
+    auditRetentionYears: config.auditRetentionYears,
+    auditLogRetentionDays: auditLogRetentionDays(config),
+    backupRetentionDays: config.backupRetentionDays,
+    rdsBackupRetentionDays: Math.min(config.backupRetentionDays, RDS_MAX_BACKUP_RETENTION_DAYS),
+  };
+}
+
+export interface HipaaStrictChecksProps extends NagPackProps {
+  readonly thresholds: StrictThresholds;
+}
+
+/**
+ * Our own cdk-nag 3.x pack: what cdk-nag's HIPAA Security pack and the Control Tower proactive controls
+ * do not check (Object Lock mode and length, TLS policy version, HSTS, forced TLS and IAM auth on the
+ * database, backup retention, Vault Lock, deletion policies, default routes of private subnets, world-open
+ * ports, HIPAA-eligible services, ...). One rule per file in `rules/`, each citing its 45 CFR section.
+ */
+export class HipaaStrictChecks extends NagPack {
+  public readonly name = STRICT_PACK_NAME;
+  private readonly thresholds: StrictThresholds;
+
+  constructor(scope: IConstruct | undefined, props: HipaaStrictChecksProps) {
+    super(scope, props);
+    this.packName = STRICT_PACK_NAME;
+    this.thresholds = props.thresholds;
+  }
+
+  protected checkResource(node: CfnResource): void {
+    for (const r of STRICT_RULES) {
+      this.applyRule({
+        ruleSuffixOverride: r.id,
+        info: `${r.info} - (45 CFR ${r.section})`,
+        explanation: r.explanation,
+        level: NagMessageLevel.ERROR,
+        rule: (n: CfnResource) => r.check(n, this.thresholds),
+        node,
+      });
+    }
+  }
+}
