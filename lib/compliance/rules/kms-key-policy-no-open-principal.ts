@@ -9,7 +9,7 @@ export const KmsKeyPolicyNoOpenPrincipal: StrictRule = {
   check(node) {
     if (node.cfnResourceType !== 'AWS::KMS::Key') return NOT_APPLICABLE;
     const open = statements(props(node).KeyPolicy).some((s) => {
-      const p = s.Principal as unknown;
+      const p = s.Principal;
       const wildcard = p === '*' || (typeof p === 'object' && p !== null && [(p as { AWS?: unknown }).AWS].flat().includes('*'));
       return s.Effect === 'Allow' && wildcard && (s.Condition === undefined || Object.keys(s.Condition as object).length === 0);
     });

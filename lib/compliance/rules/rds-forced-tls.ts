@@ -17,11 +17,11 @@ export const RdsForcedTls: StrictRule = {
   check(node) {
     if (node.cfnResourceType !== 'AWS::RDS::DBInstance') return NOT_APPLICABLE;
     const p = props(node);
-    const engine = String(p.Engine ?? '');
+    const engine = typeof p.Engine === 'string' ? p.Engine : '';
     const family = Object.keys(FORCE_TLS).find((f) => engine.startsWith(f));
     if (!family || engine.startsWith('aurora')) return NOT_APPLICABLE;
     const group = resourcesOfType(node, 'AWS::RDS::DBParameterGroup').find((g) => refersTo(p.DBParameterGroupName, logicalId(g)));
     const params = group ? (props(group).Parameters as Record<string, unknown> | undefined) : undefined;
-    return params && ON.has(params[FORCE_TLS[family]] as unknown) ? COMPLIANT : NON_COMPLIANT;
+    return params && ON.has(params[FORCE_TLS[family]]) ? COMPLIANT : NON_COMPLIANT;
   },
 };
