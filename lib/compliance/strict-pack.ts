@@ -2,6 +2,7 @@ import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel, NagPack, NagPackProps } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { RDS_MAX_BACKUP_RETENTION_DAYS, auditLogRetentionDays, DeploymentConfig } from '../config/schema';
+import { treeResourceView } from './resource-view';
 import { STRICT_RULES, StrictThresholds } from './rules';
 
 /** Pack name; rule ids are `HIPAA.Strict-<rule>`. */
@@ -38,13 +39,14 @@ export class HipaaStrictChecks extends NagPack {
   }
 
   protected checkResource(node: CfnResource): void {
+    const view = treeResourceView(node);
     for (const r of STRICT_RULES) {
       this.applyRule({
         ruleSuffixOverride: r.id,
         info: `${r.info} - (45 CFR ${r.section})`,
         explanation: r.explanation,
         level: NagMessageLevel.ERROR,
-        rule: (n: CfnResource) => r.check(n, this.thresholds),
+        rule: () => r.check(view, this.thresholds),
         node,
       });
     }

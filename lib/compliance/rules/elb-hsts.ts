@@ -1,5 +1,5 @@
 import { HSTS_MIN_MAX_AGE_SECONDS } from '../../../constructs/tls-only-load-balancer';
-import { COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE, props, StrictRule } from './rule';
+import { COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE, StrictRule } from './rule';
 
 const HSTS_ATTRIBUTE = 'routing.http.response.strict_transport_security.header_value';
 
@@ -9,9 +9,9 @@ export const ElbHsts: StrictRule = {
   section: '164.312(e)(1)',
   info: `The HTTPS listener does not set an HSTS header with max-age of at least ${HSTS_MIN_MAX_AGE_SECONDS} seconds and includeSubDomains (listener attribute ${HSTS_ATTRIBUTE}).`,
   explanation: 'HSTS makes browsers refuse plain HTTP to the domain, closing the downgrade window.',
-  check(node) {
-    if (node.cfnResourceType !== 'AWS::ElasticLoadBalancingV2::Listener') return NOT_APPLICABLE;
-    const p = props(node);
+  check(r) {
+    if (r.type !== 'AWS::ElasticLoadBalancingV2::Listener') return NOT_APPLICABLE;
+    const p = r.props;
     if (p.Protocol !== 'HTTPS') return NOT_APPLICABLE;
     const attrs = (p.ListenerAttributes as Array<{ Key?: string; Value?: string }> | undefined) ?? [];
     const value = attrs.find((a) => a.Key === HSTS_ATTRIBUTE)?.Value ?? '';

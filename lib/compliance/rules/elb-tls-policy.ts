@@ -1,5 +1,5 @@
 import { ALLOWED_TLS_POLICIES } from '../../../constructs/tls-only-load-balancer';
-import { COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE, props, StrictRule } from './rule';
+import { COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE, StrictRule } from './rule';
 
 /**
  * HTTPS listeners use a TLS 1.3 policy whose minimum protocol is TLS 1.2 or 1.3. The TLS13-1-0 and
@@ -10,9 +10,9 @@ export const ElbTlsPolicy: StrictRule = {
   section: '164.312(e)(2)(ii)',
   info: `The listener's SSL policy is not a TLS 1.3 policy with a TLS 1.2+ minimum (allowed: ${ALLOWED_TLS_POLICIES.join(', ')}).`,
   explanation: 'TLS 1.0 and 1.1 are deprecated (RFC 8996) and fail NIST SP 800-52r2.',
-  check(node) {
-    if (node.cfnResourceType !== 'AWS::ElasticLoadBalancingV2::Listener') return NOT_APPLICABLE;
-    const p = props(node);
+  check(r) {
+    if (r.type !== 'AWS::ElasticLoadBalancingV2::Listener') return NOT_APPLICABLE;
+    const p = r.props;
     if (!['HTTPS', 'TLS'].includes(String(p.Protocol))) return NOT_APPLICABLE;
     return (ALLOWED_TLS_POLICIES as readonly string[]).includes(String(p.SslPolicy)) ? COMPLIANT : NON_COMPLIANT;
   },

@@ -1,6 +1,6 @@
 import { MIN_LOG_RETENTION_DAYS } from '../../../constructs/encrypted-log-group';
 import { DATA_CLASS_TAG, DataClass } from '../tags';
-import { COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE, props, StrictRule, tags } from './rule';
+import { COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE, StrictRule, tags } from './rule';
 
 /**
  * Log groups are KMS-encrypted and kept at least a year; audit-class groups (tagged data-class=audit: the
@@ -11,12 +11,12 @@ export const LogGroupRetention: StrictRule = {
   section: '164.312(b), 164.316(b)(2)(i)',
   info: `The log group has no KMS key, keeps logs under ${MIN_LOG_RETENTION_DAYS} days (or never expires them), or is an audit log group kept less than the audit retention.`,
   explanation: 'Logs are evidence: they must be encrypted and outlive the investigations and audits that need them.',
-  check(node, t) {
-    if (node.cfnResourceType !== 'AWS::Logs::LogGroup') return NOT_APPLICABLE;
-    const p = props(node);
+  check(r, t) {
+    if (r.type !== 'AWS::Logs::LogGroup') return NOT_APPLICABLE;
+    const p = r.props;
     const days = p.RetentionInDays as number | undefined;
     if (p.KmsKeyId === undefined || days === undefined || days < MIN_LOG_RETENTION_DAYS) return NON_COMPLIANT;
-    if (tags(node)[DATA_CLASS_TAG] === DataClass.AUDIT && days < t.auditLogRetentionDays) return NON_COMPLIANT;
+    if (tags(r)[DATA_CLASS_TAG] === DataClass.AUDIT && days < t.auditLogRetentionDays) return NON_COMPLIANT;
     return COMPLIANT;
   },
 };

@@ -1,14 +1,4 @@
-import {
-  COMPLIANT,
-  deniesInsecureTransport,
-  logicalId,
-  NON_COMPLIANT,
-  NOT_APPLICABLE,
-  props,
-  refersTo,
-  resourcesOfType,
-  StrictRule,
-} from './rule';
+import { COMPLIANT, deniesInsecureTransport, NON_COMPLIANT, NOT_APPLICABLE, refersTo, StrictRule } from './rule';
 
 /** Policy resource type and the property listing its targets, per messaging resource type. */
 const POLICY_OF: Record<string, { type: string; targets: string }> = {
@@ -22,15 +12,15 @@ export const MessagingEncryptedTlsOnly: StrictRule = {
   section: '164.312(a)(2)(iv), 164.312(e)(1)',
   info: 'The SNS topic or SQS queue is not encrypted with a KMS key, or has no policy denying requests made without TLS.',
   explanation: 'Messages may carry identifiers of PHI; they must be encrypted at rest and never cross the network in clear.',
-  check(node) {
-    const policyOf = POLICY_OF[node.cfnResourceType];
+  check(r) {
+    const policyOf = POLICY_OF[r.type];
     if (!policyOf) return NOT_APPLICABLE;
-    const p = props(node);
+    const p = r.props;
     if (p.KmsMasterKeyId === undefined) return NON_COMPLIANT;
-    const id = logicalId(node);
-    const policy = resourcesOfType(node, policyOf.type).find((r) =>
-      ((props(r)[policyOf.targets] as unknown[] | undefined) ?? []).some((t) => refersTo(t, id)),
+    const id = r.logicalId;
+    const policy = r.stack.resourcesOfType(policyOf.type).find((r) =>
+      ((r.props[policyOf.targets] as unknown[] | undefined) ?? []).some((t) => refersTo(t, id)),
     );
-    return policy && deniesInsecureTransport(props(policy).PolicyDocument) ? COMPLIANT : NON_COMPLIANT;
+    return policy && deniesInsecureTransport(policy.props.PolicyDocument) ? COMPLIANT : NON_COMPLIANT;
   },
 };

@@ -1,4 +1,4 @@
-import { COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE, props, StrictRule } from './rule';
+import { COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE, StrictRule } from './rule';
 
 /** Storage is encrypted with a customer-managed key (not the AWS-managed aws/rds key). */
 export const RdsCustomerKey: StrictRule = {
@@ -6,9 +6,9 @@ export const RdsCustomerKey: StrictRule = {
   section: '164.312(a)(2)(iv)',
   info: 'The database instance is not encrypted with a customer-managed KMS key.',
   explanation: 'Without KmsKeyId RDS uses the AWS-managed key, whose policy the customer cannot restrict or audit.',
-  check(node) {
-    if (node.cfnResourceType !== 'AWS::RDS::DBInstance') return NOT_APPLICABLE;
-    const p = props(node);
+  check(r) {
+    if (r.type !== 'AWS::RDS::DBInstance') return NOT_APPLICABLE;
+    const p = r.props;
     if (p.DBClusterIdentifier !== undefined) return NOT_APPLICABLE;
     const key = p.KmsKeyId;
     const awsManaged = typeof key === 'string' && key.endsWith('alias/aws/rds');

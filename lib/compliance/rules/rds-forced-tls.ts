@@ -1,4 +1,4 @@
-import { COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE, props, refersTo, resourcesOfType, StrictRule, logicalId } from './rule';
+import { COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE, refersTo, StrictRule } from './rule';
 
 /** Parameter that forces TLS, per engine family. */
 const FORCE_TLS: Record<string, string> = {
@@ -14,14 +14,14 @@ export const RdsForcedTls: StrictRule = {
   section: '164.312(e)(1), 164.312(e)(2)(ii)',
   info: 'The database instance does not force TLS: its parameter group (in this stack) must set rds.force_ssl = 1 (PostgreSQL) or require_secure_transport = ON (MySQL/MariaDB).',
   explanation: 'Without it, clients may connect in clear text and PHI crosses the network unencrypted.',
-  check(node) {
-    if (node.cfnResourceType !== 'AWS::RDS::DBInstance') return NOT_APPLICABLE;
-    const p = props(node);
+  check(r) {
+    if (r.type !== 'AWS::RDS::DBInstance') return NOT_APPLICABLE;
+    const p = r.props;
     const engine = typeof p.Engine === 'string' ? p.Engine : '';
     const family = Object.keys(FORCE_TLS).find((f) => engine.startsWith(f));
     if (!family || engine.startsWith('aurora')) return NOT_APPLICABLE;
-    const group = resourcesOfType(node, 'AWS::RDS::DBParameterGroup').find((g) => refersTo(p.DBParameterGroupName, logicalId(g)));
-    const params = group ? (props(group).Parameters as Record<string, unknown> | undefined) : undefined;
+    const group = r.stack.resourcesOfType('AWS::RDS::DBParameterGroup').find((g) => refersTo(p.DBParameterGroupName, g.logicalId));
+    const params = group ? (group.props.Parameters as Record<string, unknown> | undefined) : undefined;
     return params && ON.has(params[FORCE_TLS[family]]) ? COMPLIANT : NON_COMPLIANT;
   },
 };

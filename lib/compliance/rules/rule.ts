@@ -1,4 +1,3 @@
-import { CfnResource, Stack } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 
 /** Thresholds the strict rules enforce, taken from the same deployment config the stacks are built from. */
@@ -23,16 +22,11 @@ export interface StrictRule {
   readonly info: string;
   /** Why the rule exists. */
   readonly explanation: string;
-  check(node: CfnResource, thresholds: StrictThresholds): NagRuleResult;
+  check(resource: ResourceView, thresholds: StrictThresholds): NagRuleResult;
 }
 
 export { NagRuleCompliance };
 export const { COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE } = NagRuleCompliance;
-
-/** Resolve a property (tokens of the same stack become their CloudFormation form). */
-export function resolve(node: CfnResource, value: unknown): unknown {
-  return Stack.of(node).resolve(value);
-}
 
 /** A resource as it will be written to the template: Type, Properties, DeletionPolicy, ... */
 export interface TemplateResource {
@@ -40,33 +34,27 @@ export interface TemplateResource {
   readonly Properties?: Record<string, unknown>;
   readonly DeletionPolicy?: string;
   readonly UpdateReplacePolicy?: string;
+  readonly Metadata?: Record<string, unknown>;
+}
+
+/** A stack, seen as its template. */
+export interface StackView {
+  /** Every resource of a CloudFormation type in this stack. */
+  resourcesOfType(type: string): ResourceView[];
 }
 
 /**
- * Render a resource the way it goes into the template, escape-hatch overrides included (the L1 typed
- * properties alone would miss `addPropertyOverride`), with same-stack tokens resolved.
+ * One resource as the rules see it: its template form. The same rules run on the construct tree during
+ * synthesis (the gate) and on synthesized template files (the evidence pack).
  */
-export function rendered(node: CfnResource): TemplateResource {
-  const render = (node as unknown as { _toCloudFormation(): { Resources: Record<string, TemplateResource> } })._toCloudFormation();
-  const resources = (resolve(node, render) as { Resources: Record<string, TemplateResource> }).Resources;
-  return Object.values(resources)[0];
-}
-
-/** The resolved CloudFormation properties of a resource. */
-export function props(node: CfnResource): Record<string, unknown> {
-  return rendered(node).Properties ?? {};
-}
-
-/** The logical id of a resource. */
-export function logicalId(node: CfnResource): string {
-  return Stack.of(node).resolve(node.logicalId) as string;
-}
-
-/** Every resource of a CloudFormation type in the same stack. */
-export function resourcesOfType(node: CfnResource, type: string): CfnResource[] {
-  return Stack.of(node)
-    .node.findAll()
-    .filter((c): c is CfnResource => CfnResource.isCfnResource(c) && c.cfnResourceType === type);
+export interface ResourceView {
+  readonly type: string;
+  readonly logicalId: string;
+  /** Construct path, when known. */
+  readonly path: string;
+  readonly resource: TemplateResource;
+  readonly props: Record<string, unknown>;
+  readonly stack: StackView;
 }
 
 /** Whether a resolved value is `{Ref: id}` or `{Fn::GetAtt: [id, ...]}` of the given logical id. */
@@ -79,8 +67,8 @@ export function refersTo(value: unknown, id: string): boolean {
 }
 
 /** Tags of a resource as written to the template (list or map form), as key → value. */
-export function tags(node: CfnResource): Record<string, string> {
-  const t = props(node).Tags;
+export function tags(r: ResourceView): Record<string, string> {
+  const t = r.props.Tags as unknown;
   const out: Record<string, string> = {};
   if (Array.isArray(t)) for (const e of t as Array<{ Key: string; Value: string }>) out[e.Key] = e.Value;
   else if (t && typeof t === 'object') Object.assign(out, t);
@@ -97,7 +85,7 @@ export function statements(doc: unknown): Array<Record<string, unknown>> {
 export function deniesInsecureTransport(doc: unknown): boolean {
   return statements(doc).some((st) => {
     const cond = st.Condition as Record<string, Record<string, unknown>> | undefined;
-    const principal = st.Principal;
+    const principal = st.Principal as unknown;
     const anyone = principal === '*' || (typeof principal === 'object' && (principal as { AWS?: unknown }).AWS === '*');
     return st.Effect === 'Deny' && anyone && String(cond?.Bool?.['aws:SecureTransport']) === 'false';
   });

@@ -1,5 +1,5 @@
 import { DATA_CLASS_TAG, DataClass } from '../tags';
-import { COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE, props, StrictRule, tags } from './rule';
+import { COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE, StrictRule, tags } from './rule';
 
 /** Days in `years` calendar years, leap days included. */
 const yearsInDays = (years: number) => Math.ceil(years * 365.25);
@@ -14,10 +14,10 @@ export const S3AuditBucketWorm: StrictRule = {
   info: 'The audit bucket is not write-once for the audit retention: Object Lock missing, not COMPLIANCE mode, too short, or a lifecycle rule expires objects sooner.',
   explanation:
     'Audit records must survive tampering and deletion by anyone, root included, for the whole retention period; only COMPLIANCE-mode Object Lock guarantees that.',
-  check(node, t) {
-    if (node.cfnResourceType !== 'AWS::S3::Bucket') return NOT_APPLICABLE;
-    const p = props(node);
-    const isAudit = tags(node)[DATA_CLASS_TAG] === DataClass.AUDIT || p.ObjectLockEnabled === true;
+  check(r, t) {
+    if (r.type !== 'AWS::S3::Bucket') return NOT_APPLICABLE;
+    const p = r.props;
+    const isAudit = tags(r)[DATA_CLASS_TAG] === DataClass.AUDIT || p.ObjectLockEnabled === true;
     if (!isAudit) return NOT_APPLICABLE;
     const lock = p.ObjectLockConfiguration as
       { ObjectLockEnabled?: string; Rule?: { DefaultRetention?: { Mode?: string; Years?: number; Days?: number } } } | undefined;

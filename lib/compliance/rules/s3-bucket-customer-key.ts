@@ -1,5 +1,5 @@
 import { DATA_CLASS_TAG, DataClass } from '../tags';
-import { COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE, props, StrictRule, tags } from './rule';
+import { COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE, StrictRule, tags } from './rule';
 
 /**
  * Every bucket is encrypted with a customer-managed KMS key. The documented exception: access-log buckets
@@ -10,14 +10,14 @@ export const S3BucketCustomerKey: StrictRule = {
   section: '164.312(a)(2)(iv)',
   info: 'The bucket is not encrypted by default with a customer-managed KMS key (and is not a tagged access-log bucket using SSE-S3).',
   explanation: 'A customer-managed key puts every read of PHI under a key policy and in CloudTrail; AWS-managed keys do not.',
-  check(node) {
-    if (node.cfnResourceType !== 'AWS::S3::Bucket') return NOT_APPLICABLE;
-    const rules = ((props(node).BucketEncryption as { ServerSideEncryptionConfiguration?: Array<Record<string, unknown>> } | undefined)
+  check(r) {
+    if (r.type !== 'AWS::S3::Bucket') return NOT_APPLICABLE;
+    const rules = ((r.props.BucketEncryption as { ServerSideEncryptionConfiguration?: Array<Record<string, unknown>> } | undefined)
       ?.ServerSideEncryptionConfiguration ?? []) as Array<{
       ServerSideEncryptionByDefault?: { SSEAlgorithm?: string; KMSMasterKeyID?: unknown };
     }>;
     const byDefault = rules[0]?.ServerSideEncryptionByDefault;
-    if (tags(node)[DATA_CLASS_TAG] === DataClass.ACCESS_LOGS && byDefault?.SSEAlgorithm === 'AES256') return COMPLIANT;
+    if (tags(r)[DATA_CLASS_TAG] === DataClass.ACCESS_LOGS && byDefault?.SSEAlgorithm === 'AES256') return COMPLIANT;
     const kms = byDefault?.SSEAlgorithm === 'aws:kms' || byDefault?.SSEAlgorithm === 'aws:kms:dsse';
     const key = byDefault?.KMSMasterKeyID;
     const awsManaged = typeof key === 'string' && key.endsWith('alias/aws/s3');

@@ -1,4 +1,4 @@
-import { COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE, props, StrictRule } from './rule';
+import { COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE, StrictRule } from './rule';
 
 /** All four S3 Block Public Access settings are on. */
 export const S3BucketPublicAccessBlocked: StrictRule = {
@@ -6,9 +6,9 @@ export const S3BucketPublicAccessBlocked: StrictRule = {
   section: '164.312(a)(1)',
   info: 'The bucket does not block all public access (all four Block Public Access settings must be true).',
   explanation: 'A public ACL or policy on a PHI bucket is a breach waiting to be found.',
-  check(node) {
-    if (node.cfnResourceType !== 'AWS::S3::Bucket') return NOT_APPLICABLE;
-    const b = props(node).PublicAccessBlockConfiguration as Record<string, unknown> | undefined;
+  check(r) {
+    if (r.type !== 'AWS::S3::Bucket') return NOT_APPLICABLE;
+    const b = r.props.PublicAccessBlockConfiguration as Record<string, unknown> | undefined;
     const all = ['BlockPublicAcls', 'BlockPublicPolicy', 'IgnorePublicAcls', 'RestrictPublicBuckets'].every((k) => b?.[k] === true);
     return all ? COMPLIANT : NON_COMPLIANT;
   },

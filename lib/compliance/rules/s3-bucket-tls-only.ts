@@ -1,14 +1,4 @@
-import {
-  COMPLIANT,
-  deniesInsecureTransport,
-  logicalId,
-  NON_COMPLIANT,
-  NOT_APPLICABLE,
-  props,
-  refersTo,
-  resourcesOfType,
-  StrictRule,
-} from './rule';
+import { COMPLIANT, deniesInsecureTransport, NON_COMPLIANT, NOT_APPLICABLE, refersTo, StrictRule } from './rule';
 
 /** Every bucket has a policy that denies requests without TLS. */
 export const S3BucketTlsOnly: StrictRule = {
@@ -16,10 +6,10 @@ export const S3BucketTlsOnly: StrictRule = {
   section: '164.312(e)(1)',
   info: 'The bucket has no bucket policy denying requests made without TLS (aws:SecureTransport).',
   explanation: 'Without the deny, a client can read or write PHI over plain HTTP.',
-  check(node) {
-    if (node.cfnResourceType !== 'AWS::S3::Bucket') return NOT_APPLICABLE;
-    const id = logicalId(node);
-    const policy = resourcesOfType(node, 'AWS::S3::BucketPolicy').find((p) => refersTo(props(p).Bucket, id));
-    return policy && deniesInsecureTransport(props(policy).PolicyDocument) ? COMPLIANT : NON_COMPLIANT;
+  check(r) {
+    if (r.type !== 'AWS::S3::Bucket') return NOT_APPLICABLE;
+    const id = r.logicalId;
+    const policy = r.stack.resourcesOfType('AWS::S3::BucketPolicy').find((p) => refersTo(p.props.Bucket, id));
+    return policy && deniesInsecureTransport(policy.props.PolicyDocument) ? COMPLIANT : NON_COMPLIANT;
   },
 };

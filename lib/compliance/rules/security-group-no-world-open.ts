@@ -1,5 +1,4 @@
-import { CfnResource } from 'aws-cdk-lib';
-import { COMPLIANT, logicalId, NON_COMPLIANT, NOT_APPLICABLE, props, refersTo, resourcesOfType, StrictRule } from './rule';
+import { COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE, refersTo, StrictRule, ResourceView } from './rule';
 
 type Ingress = { CidrIp?: string; CidrIpv6?: string; IpProtocol?: string | number; FromPort?: number; ToPort?: number };
 
@@ -7,9 +6,9 @@ const worldOpen = (r: Ingress) => r.CidrIp === '0.0.0.0/0' || r.CidrIpv6 === '::
 const httpsOnly = (r: Ingress) => String(r.IpProtocol) === 'tcp' && r.FromPort === 443 && r.ToPort === 443;
 
 /** Whether the security group with this logical id is attached to a load balancer of its stack. */
-function onLoadBalancer(node: CfnResource, groupId: string): boolean {
-  return resourcesOfType(node, 'AWS::ElasticLoadBalancingV2::LoadBalancer').some((lb) =>
-    ((props(lb).SecurityGroups as unknown[] | undefined) ?? []).some((sg) => refersTo(sg, groupId)),
+function onLoadBalancer(r: ResourceView, groupId: string): boolean {
+  return r.stack.resourcesOfType('AWS::ElasticLoadBalancingV2::LoadBalancer').some((lb) =>
+    ((lb.props.SecurityGroups as unknown[] | undefined) ?? []).some((sg) => refersTo(sg, groupId)),
   );
 }
 
@@ -19,14 +18,14 @@ export const SecurityGroupNoWorldOpen: StrictRule = {
   section: '164.312(a)(1), 164.312(e)(1)',
   info: 'The security group admits traffic from the whole internet (0.0.0.0/0 or ::/0) on something other than TCP 443 of a load balancer.',
   explanation: 'A world-open database, admin or worker port (Postgres 5432 included) is reachable by every scanner on the internet.',
-  check(node) {
+  check(r) {
     let groupId: string;
     let rules: Ingress[];
-    if (node.cfnResourceType === 'AWS::EC2::SecurityGroup') {
-      groupId = logicalId(node);
-      rules = (props(node).SecurityGroupIngress as Ingress[] | undefined) ?? [];
-    } else if (node.cfnResourceType === 'AWS::EC2::SecurityGroupIngress') {
-      const p = props(node) as Ingress & { GroupId?: unknown };
+    if (r.type === 'AWS::EC2::SecurityGroup') {
+      groupId = r.logicalId;
+      rules = (r.props.SecurityGroupIngress as Ingress[] | undefined) ?? [];
+    } else if (r.type === 'AWS::EC2::SecurityGroupIngress') {
+      const p = r.props as Ingress & { GroupId?: unknown };
       const ref = p.GroupId as { 'Fn::GetAtt'?: [string, string] } | undefined;
       groupId = ref?.['Fn::GetAtt']?.[0] ?? '';
       rules = [p];
@@ -35,6 +34,6 @@ export const SecurityGroupNoWorldOpen: StrictRule = {
     }
     const open = rules.filter(worldOpen);
     if (open.length === 0) return COMPLIANT;
-    return open.every(httpsOnly) && groupId !== '' && onLoadBalancer(node, groupId) ? COMPLIANT : NON_COMPLIANT;
+    return open.every(httpsOnly) && groupId !== '' && onLoadBalancer(r, groupId) ? COMPLIANT : NON_COMPLIANT;
   },
 };
