@@ -4,6 +4,8 @@ import { App } from 'aws-cdk-lib';
 import { addReferenceDeployment } from '../lib/app';
 import { formatFindings, readValidationReport, unacknowledgedFindings } from '../lib/compliance/report';
 import { ConfigError, loadConfig } from '../lib/config/load';
+import { DeploymentConfig } from '../lib/config/schema';
+import { produceEvidence } from '../lib/evidence';
 
 const app = new App();
 // `-c config=<name>` selects config/<name>.json; cdk.json sets "default". `-c configDir=<dir>` reads
@@ -11,8 +13,10 @@ const app = new App();
 const name = String(app.node.tryGetContext('config') ?? 'default');
 const dir = app.node.tryGetContext('configDir') as string | undefined;
 
+let config: DeploymentConfig;
 try {
-  addReferenceDeployment(app, loadConfig(name, dir ? path.resolve(dir) : undefined));
+  config = loadConfig(name, dir ? path.resolve(dir) : undefined);
+  addReferenceDeployment(app, config);
 } catch (e) {
   if (e instanceof ConfigError) {
     // Stop before any template is written.
@@ -26,6 +30,14 @@ try {
 // so the app itself refuses to finish cleanly while any unacknowledged violation remains.
 const assembly = app.synth();
 const findings = unacknowledgedFindings(readValidationReport(assembly.directory));
+
+// The evidence pack, from the templates just written (also when the gate fails: it then shows the gaps).
+const evidence = produceEvidence(app, config, name, assembly.directory, findings);
+console.error(
+  `Evidence pack: ${path.relative(process.cwd(), evidence.dir)}/index.html (${evidence.evidence.summary.met} met, ` +
+    `${evidence.evidence.summary.metWithAcceptedFinding} met with accepted finding, ${evidence.evidence.summary.notMet} not met)`,
+);
+
 if (findings.length > 0) {
   console.error(`Compliance gate: ${findings.length} unacknowledged violation(s):\n${formatFindings(findings)}`);
   process.exitCode = 1;

@@ -18,9 +18,9 @@ export const MessagingEncryptedTlsOnly: StrictRule = {
     const p = r.props;
     if (p.KmsMasterKeyId === undefined) return NON_COMPLIANT;
     const id = r.logicalId;
-    const policy = r.stack.resourcesOfType(policyOf.type).find((r) =>
-      ((r.props[policyOf.targets] as unknown[] | undefined) ?? []).some((t) => refersTo(t, id)),
-    );
+    const policy = r.stack
+      .resourcesOfType(policyOf.type)
+      .find((r) => ((r.props[policyOf.targets] as unknown[] | undefined) ?? []).some((t) => refersTo(t, id)));
     return policy && deniesInsecureTransport(policy.props.PolicyDocument) ? COMPLIANT : NON_COMPLIANT;
   },
 };

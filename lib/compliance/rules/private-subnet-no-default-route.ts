@@ -16,7 +16,8 @@ export const PrivateSubnetNoDefaultRoute: StrictRule = {
     const p = r.props;
     if (p.DestinationCidrBlock !== '0.0.0.0/0' && p.DestinationIpv6CidrBlock !== '::/0') return NOT_APPLICABLE;
     const table = p.RouteTableId;
-    const subnetIds = r.stack.resourcesOfType('AWS::EC2::SubnetRouteTableAssociation')
+    const subnetIds = r.stack
+      .resourcesOfType('AWS::EC2::SubnetRouteTableAssociation')
       .map((a) => a.props)
       .filter((a) => JSON.stringify(a.RouteTableId) === JSON.stringify(table))
       .map((a) => a.SubnetId);

@@ -7,9 +7,9 @@ const httpsOnly = (r: Ingress) => String(r.IpProtocol) === 'tcp' && r.FromPort =
 
 /** Whether the security group with this logical id is attached to a load balancer of its stack. */
 function onLoadBalancer(r: ResourceView, groupId: string): boolean {
-  return r.stack.resourcesOfType('AWS::ElasticLoadBalancingV2::LoadBalancer').some((lb) =>
-    ((lb.props.SecurityGroups as unknown[] | undefined) ?? []).some((sg) => refersTo(sg, groupId)),
-  );
+  return r.stack
+    .resourcesOfType('AWS::ElasticLoadBalancingV2::LoadBalancer')
+    .some((lb) => ((lb.props.SecurityGroups as unknown[] | undefined) ?? []).some((sg) => refersTo(sg, groupId)));
 }
 
 /** Nothing is open to 0.0.0.0/0 or ::/0, except TCP 443 on a load balancer's security group. */

@@ -1,0 +1,97 @@
+import { z } from 'zod';
+
+/** Version of the evidence.json format. Bump the major version on any incompatible change. */
+export const EVIDENCE_SCHEMA_VERSION = '1.0.0';
+
+export const statusSchema = z
+  .enum(['met', 'met-with-accepted-finding', 'not-met'])
+  .describe('Worst status over the resources of a control');
+
+const rulesSchema = z.object({
+  hipaa: z.array(z.string()).describe('cdk-nag HIPAA.Security rule ids'),
+  nist: z.array(z.string()).describe('cdk-nag NIST.800.53.R5 rule ids'),
+  controlTower: z.array(z.string()).describe('Control Tower proactive control ids (CT.*), run through cfn-guard'),
+  strict: z.array(z.string()).describe('HIPAA.Strict rule ids (this project)'),
+});
+
+const acceptedSchema = z.object({
+  rule: z.string(),
+  path: z.string().describe('Construct path the acknowledgement sits on (it covers that subtree)'),
+  reason: z.string(),
+  compensatingControl: z.string(),
+});
+
+export const evidenceSchema = z
+  .object({
+    schemaVersion: z.literal(EVIDENCE_SCHEMA_VERSION),
+    generatedAt: z.string().describe('ISO-8601 time of the synth'),
+    provenance: z.object({
+      gitCommit: z.string().nullable(),
+      gitDirty: z.boolean().nullable().describe('Uncommitted changes in the working tree at synth time'),
+      configName: z.string(),
+      environment: z.string(),
+      regions: z.object({ primary: z.string(), disasterRecovery: z.string() }),
+      account: z.string().nullable(),
+      versions: z.object({ awsCdkLib: z.string(), cdkNag: z.string(), cdkValidatorCfnguard: z.string(), guardRules: z.string() }),
+      templates: z.array(
+        z.object({
+          stack: z.string(),
+          region: z.string(),
+          file: z.string().describe('Path relative to the cloud assembly'),
+          sha256: z.string(),
+        }),
+      ),
+    }),
+    summary: z.object({ controls: z.number(), met: z.number(), metWithAcceptedFinding: z.number(), notMet: z.number() }),
+    sections: z.array(z.object({ section: z.string(), title: z.string(), controls: z.array(z.string()), status: statusSchema })),
+    controls: z.array(
+      z.object({
+        id: z.string(),
+        title: z.string(),
+        sections: z.array(z.string()),
+        status: statusSchema,
+        rules: rulesSchema,
+        resources: z.array(
+          z.object({
+            stack: z.string(),
+            logicalId: z.string(),
+            path: z.string(),
+            type: z.string(),
+            status: statusSchema,
+            values: z.record(z.string(), z.unknown()).describe('Property values read from the template that prove the control'),
+            failed: z.array(z.string()).describe('Rules failing on this resource'),
+            accepted: z.array(z.string()).describe('Rules with an accepted finding on this resource'),
+          }),
+        ),
+      }),
+    ),
+    acceptedFindings: z.array(acceptedSchema),
+    dataInventory: z.array(
+      z.object({
+        stack: z.string(),
+        logicalId: z.string(),
+        path: z.string(),
+        type: z.string(),
+        holds: z.string(),
+        encryptionKey: z.string(),
+        retention: z.string(),
+        backup: z.string(),
+        replication: z.string(),
+        deletion: z.string(),
+      }),
+    ),
+    outOfScope: z.array(z.string()),
+    trustCenter: z.array(
+      z.object({
+        id: z.string(),
+        text: z.string().nullable().describe('The plain-language claim; null when a control behind it is not met'),
+        gap: z.string().nullable(),
+        controls: z.array(z.string()),
+      }),
+    ),
+  })
+  .strict();
+
+export type Evidence = z.infer<typeof evidenceSchema>;
+export type ControlStatus = z.infer<typeof statusSchema>;
+export type ControlEvidence = Evidence['controls'][number];
