@@ -12,6 +12,8 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       '@typescript-eslint/no-non-null-assertion': 'off',
+      // Template values are `unknown` JSON; String(value) of them is intended (numbers, booleans, strings).
+      '@typescript-eslint/no-base-to-string': 'off',
     },
   },
   {

@@ -68,7 +68,7 @@ export function refersTo(value: unknown, id: string): boolean {
 
 /** Tags of a resource as written to the template (list or map form), as key → value. */
 export function tags(r: ResourceView): Record<string, string> {
-  const t = r.props.Tags as unknown;
+  const t = r.props.Tags;
   const out: Record<string, string> = {};
   if (Array.isArray(t)) for (const e of t as Array<{ Key: string; Value: string }>) out[e.Key] = e.Value;
   else if (t && typeof t === 'object') Object.assign(out, t);
@@ -85,7 +85,7 @@ export function statements(doc: unknown): Array<Record<string, unknown>> {
 export function deniesInsecureTransport(doc: unknown): boolean {
   return statements(doc).some((st) => {
     const cond = st.Condition as Record<string, Record<string, unknown>> | undefined;
-    const principal = st.Principal as unknown;
+    const principal = st.Principal;
     const anyone = principal === '*' || (typeof principal === 'object' && (principal as { AWS?: unknown }).AWS === '*');
     return st.Effect === 'Deny' && anyone && String(cond?.Bool?.['aws:SecureTransport']) === 'false';
   });
