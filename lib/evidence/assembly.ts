@@ -60,7 +60,7 @@ export function describeValue(value: unknown, here: StackTemplate, stacks: Stack
   };
   if (typeof v.Ref === 'string') return v.Ref.startsWith('AWS::') ? v.Ref : name(here, v.Ref);
   if (Array.isArray(v['Fn::GetAtt'])) return name(here, String((v['Fn::GetAtt'] as unknown[])[0]));
-  const out = v['Fn::GetStackOutput'] ?? undefined;
+  const out = v['Fn::GetStackOutput'] as { StackName?: string; OutputName?: string } | undefined;
   if (out) {
     const producer = stacks.find((s) => s.stackName === out.StackName);
     const exported = producer?.template.Outputs?.[String(out.OutputName)]?.Value;

@@ -55,7 +55,7 @@ export function readEvidence(location: string): Evidence {
   try {
     raw = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new Error(`${file} is not valid JSON: ${(e as Error).message}`);
+    throw new Error(`${file} is not valid JSON: ${(e as Error).message}`, { cause: e });
   }
   const parsed = evidenceSchema.safeParse(raw);
   if (!parsed.success) {
