@@ -75,7 +75,7 @@ ${rows || '<tr><td colspan="5">No resource implements this control.</td></tr>'}
     )
     .join('\n');
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>HIPAA evidence: ${esc(p.environment)}</title>
+<html lang="en"><head><meta charset="utf-8"><title>HIPAA infrastructure evidence: ${esc(p.environment)}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>
 body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:75rem;padding:0 1rem;color:#1a1a1a}

@@ -17,6 +17,8 @@ export function cdkContext(extra: Record<string, unknown> = {}): Record<string, 
     ...CDK_JSON.context,
     // Report violations instead of throwing, so tests can read the report.
     '@aws-cdk/core:failSynthOnValidationErrors': false,
+    // As the CDK CLI does: construct paths in the template metadata (the evidence pack reads them).
+    'aws:cdk:enable-path-metadata': true,
     ...extra,
   };
 }
@@ -34,6 +36,9 @@ export function testConfig(overrides: Partial<DeploymentConfigInput> = {}): Depl
 
 export interface SynthResult {
   readonly app: App;
+  readonly config: DeploymentConfig;
+  /** Root directory of the cloud assembly. */
+  readonly assemblyDir: string;
   readonly stage: HipaaStage;
   readonly report: ValidationReport;
   readonly findings: Finding[];
@@ -57,6 +62,8 @@ export function synthReference(
   const templates = new Map<string, Template>();
   return {
     app,
+    config,
+    assemblyDir: assembly.directory,
     stage,
     report,
     findings: unacknowledgedFindings(report),
