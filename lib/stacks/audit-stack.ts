@@ -1,4 +1,4 @@
-import { Stack, StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -46,6 +46,10 @@ export class AuditStack extends Stack {
           'Object Lock COMPLIANCE mode (no deletion or overwrite by anyone until retention ends), versioning, S3 multi-AZ durability, and a second independent copy of every CloudTrail event in the KMS-encrypted CloudWatch log group kept for the audit years',
       });
     }
+    new CfnOutput(this, 'AuditBucketName', {
+      value: this.auditBucket.bucketName,
+      description: 'WORM audit bucket (audit writer, audit:verify, live-verify)',
+    });
     this.trail = new AuditTrail(this, 'Trail', {
       trailName: `hipaa-${props.environmentName}-audit`,
       bucket: this.auditBucket,

@@ -1,4 +1,4 @@
-import { Stack, StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { HipaaKey } from '../../constructs/hipaa-key';
@@ -46,5 +46,14 @@ export class KeysStack extends Stack {
     const appData = new HipaaKey(this, 'AppData', { dataClass: 'app-data', aliasPrefix });
     this.dataKey = appData.key;
     this.dataKeyAliasName = appData.aliasName;
+
+    for (const [name, key] of Object.entries({
+      AuditKeyArn: this.auditKey,
+      DatabaseKeyArn: this.databaseKey,
+      BackupKeyArn: this.backupKey,
+      AppDataKeyArn: this.dataKey,
+    })) {
+      new CfnOutput(this, name, { value: key.keyArn, description: 'Customer-managed key (live-verify, audit writer)' });
+    }
   }
 }
