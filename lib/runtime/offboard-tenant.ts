@@ -5,7 +5,7 @@ import {
   ListResourceTagsCommand,
   ScheduleKeyDeletionCommand,
 } from '@aws-sdk/client-kms';
-import { AuditLogWriter, describeAwsError } from './audit/writer';
+import { aws, AuditLogWriter, describeAwsError } from './audit/writer';
 
 /** Tag that marks a key as one tenant's own. */
 export const TENANT_TAG = 'hipaa-stack:tenant';
@@ -29,18 +29,14 @@ export class OffboardRefused extends Error {
  * shared) and return what would be scheduled. Read-only.
  */
 export async function planOffboarding(kms: KMSClient, tenant: string, keyId: string): Promise<OffboardPlan> {
-  const d = await kms.send(new DescribeKeyCommand({ KeyId: keyId })).catch((e: unknown) => {
-    throw describeAwsError(e, `describing key ${keyId}`);
-  });
+  const d = await aws(`describing key ${keyId}`, () => kms.send(new DescribeKeyCommand({ KeyId: keyId })));
   const m = d.KeyMetadata!;
   if (m.KeyManager !== 'CUSTOMER')
     throw new OffboardRefused(`key ${m.Arn} is AWS-managed; only a tenant's own customer-managed key can be shredded`);
   if (m.KeyState === 'PendingDeletion')
     throw new OffboardRefused(`key ${m.Arn} is already scheduled for deletion on ${m.DeletionDate?.toISOString()}`);
   if (m.KeyState !== 'Enabled') throw new OffboardRefused(`key ${m.Arn} is ${m.KeyState}; expected Enabled`);
-  const tags = await kms.send(new ListResourceTagsCommand({ KeyId: m.KeyId })).catch((e: unknown) => {
-    throw describeAwsError(e, `listing the tags of ${m.Arn}`);
-  });
+  const tags = await aws(`listing the tags of ${m.Arn}`, () => kms.send(new ListResourceTagsCommand({ KeyId: m.KeyId })));
   const t = Object.fromEntries((tags.Tags ?? []).map((x) => [x.TagKey, x.TagValue]));
   if (t[TENANT_TAG] !== tenant) {
     throw new OffboardRefused(
@@ -50,9 +46,7 @@ export async function planOffboarding(kms: KMSClient, tenant: string, keyId: str
   if (t['hipaa-stack:data-class'] !== undefined || t['hipaa-stack:shared'] !== undefined) {
     throw new OffboardRefused(`key ${m.Arn} is a shared data-class key (${JSON.stringify(t)}); refusing`);
   }
-  const aliases = await kms.send(new ListAliasesCommand({ KeyId: m.KeyId })).catch((e: unknown) => {
-    throw describeAwsError(e, `listing the aliases of ${m.Arn}`);
-  });
+  const aliases = await aws(`listing the aliases of ${m.Arn}`, () => kms.send(new ListAliasesCommand({ KeyId: m.KeyId })));
   const names = (aliases.Aliases ?? []).map((a) => a.AliasName ?? '');
   const foreign = names.filter((n) => !n.includes(`/tenant/${tenant}`));
   if (foreign.length) throw new OffboardRefused(`key ${m.Arn} has aliases that are not this tenant's: ${foreign.join(', ')}; refusing`);

@@ -1,5 +1,5 @@
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { describeAwsError } from './writer';
+import { aws, describeAwsError } from './writer';
 import { chainPrefix, headKey, chainLines, readText } from './store';
 import { ChainReport, ExpectedHead, verifyChain } from './verify-chain';
 
@@ -34,9 +34,7 @@ export async function verifyS3Chain(
   const checkRetention = async (key: string) => {
     objects++;
     if (opts.retentionYears === undefined) return;
-    const h = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key })).catch((e: unknown) => {
-      throw describeAwsError(e, `reading the retention of ${key}`);
-    });
+    const h = await aws(`reading the retention of ${key}`, () => s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key })));
     const written = h.LastModified ?? new Date();
     const needed = new Date(written.getTime() + (opts.retentionYears * 365.25 - 1) * 86_400_000);
     if (h.ObjectLockMode !== 'COMPLIANCE')

@@ -37,6 +37,15 @@ export class ChainForkError extends Error {
   }
 }
 
+/** Await an AWS call; any error becomes a clear one (see describeAwsError). */
+export async function aws<T>(what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (e) {
+    throw describeAwsError(e, what);
+  }
+}
+
 /** An AWS error, said plainly: what failed, on what, and what to check. */
 export function describeAwsError(e: unknown, what: string): Error {
   const name = (e as { name?: string }).name ?? 'Error';
@@ -170,9 +179,7 @@ export class AuditLogWriter {
       const status = (e as S3ServiceException).$metadata?.httpStatusCode;
       if (status !== 412 && (e as { name?: string }).name !== 'PreconditionFailed') throw describeAwsError(e, `writing ${key}`);
       // The key exists: our own earlier attempt (same bytes: done), or another writer with our id (a fork).
-      const existing = await readText(s3, bucket, key).catch((err: unknown) => {
-        throw describeAwsError(err, `reading back ${key}`);
-      });
+      const existing = await aws(`reading back ${key}`, () => readText(s3, bucket, key));
       if (sha256Hex(existing) !== sha256Hex(body)) {
         throw new ChainForkError(
           `${key} already holds different records: another process writes with writer id "${writerId}"; give each writer its own id`,
