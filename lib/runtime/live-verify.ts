@@ -153,7 +153,7 @@ export async function liveVerify(s3: S3Client, kms: KMSClient, t: LiveTargets): 
     const pol2 = await read(k, 'key policy', () => kms.send(new GetKeyPolicyCommand({ KeyId: k, PolicyName: 'default' })), out);
     if (pol2) {
       const open = statements(JSON.parse(pol2.Policy ?? '{}')).filter((s) => {
-        const p = s.Principal as unknown;
+        const p = s.Principal;
         const wildcard = p === '*' || (typeof p === 'object' && p !== null && [(p as { AWS?: unknown }).AWS].flat().includes('*'));
         return s.Effect === 'Allow' && wildcard && !s.Condition;
       });

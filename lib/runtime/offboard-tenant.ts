@@ -37,7 +37,7 @@ export async function planOffboarding(kms: KMSClient, tenant: string, keyId: str
     throw new OffboardRefused(`key ${m.Arn} is already scheduled for deletion on ${m.DeletionDate?.toISOString()}`);
   if (m.KeyState !== 'Enabled') throw new OffboardRefused(`key ${m.Arn} is ${m.KeyState}; expected Enabled`);
   const tags = await aws(`listing the tags of ${m.Arn}`, () => kms.send(new ListResourceTagsCommand({ KeyId: m.KeyId })));
-  const t = Object.fromEntries((tags.Tags ?? []).map((x) => [x.TagKey, x.TagValue]));
+  const t: Record<string, string | undefined> = Object.fromEntries((tags.Tags ?? []).map((x) => [x.TagKey ?? '', x.TagValue]));
   if (t[TENANT_TAG] !== tenant) {
     throw new OffboardRefused(
       `key ${m.Arn} is not tagged ${TENANT_TAG}=${tenant} (found ${JSON.stringify(t[TENANT_TAG] ?? null)}); refusing: it may be shared or another tenant's`,

@@ -46,24 +46,20 @@ function asDeployed() {
   s3mock
     .on(GetObjectLockConfigurationCommand)
     .resolves({ ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Years: 7 } } } });
-  s3mock
-    .on(GetBucketEncryptionCommand)
-    .resolves({
-      ServerSideEncryptionConfiguration: {
-        Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: KEY } }],
-      },
-    });
+  s3mock.on(GetBucketEncryptionCommand).resolves({
+    ServerSideEncryptionConfiguration: {
+      Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: KEY } }],
+    },
+  });
   s3mock.on(GetBucketVersioningCommand).resolves({ Status: 'Enabled' });
-  s3mock
-    .on(GetPublicAccessBlockCommand)
-    .resolves({
-      PublicAccessBlockConfiguration: {
-        BlockPublicAcls: true,
-        BlockPublicPolicy: true,
-        IgnorePublicAcls: true,
-        RestrictPublicBuckets: true,
-      },
-    });
+  s3mock.on(GetPublicAccessBlockCommand).resolves({
+    PublicAccessBlockConfiguration: {
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    },
+  });
   s3mock.on(GetBucketPolicyCommand).resolves({
     Policy: JSON.stringify({
       Statement: [
@@ -74,11 +70,9 @@ function asDeployed() {
   });
   kmsmock.on(DescribeKeyCommand).resolves({ KeyMetadata: { KeyId: '1111', Arn: KEY, KeyState: 'Enabled', KeyManager: 'CUSTOMER' } });
   kmsmock.on(GetKeyRotationStatusCommand).resolves({ KeyRotationEnabled: true, RotationPeriodInDays: 365 });
-  kmsmock
-    .on(GetKeyPolicyCommand)
-    .resolves({
-      Policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'kms:*' }] }),
-    });
+  kmsmock.on(GetKeyPolicyCommand).resolves({
+    Policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'kms:*' }] }),
+  });
 }
 
 describe('live verification of a deployed account', () => {
@@ -96,21 +90,17 @@ describe('live verification of a deployed account', () => {
     [
       'governance-mode Object Lock',
       () =>
-        s3mock
-          .on(GetObjectLockConfigurationCommand)
-          .resolves({
-            ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Years: 7 } } },
-          }),
+        s3mock.on(GetObjectLockConfigurationCommand).resolves({
+          ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Years: 7 } } },
+        }),
       /DRIFT .* object lock mode: GOVERNANCE/,
     ],
     [
       'a shorter retention',
       () =>
-        s3mock
-          .on(GetObjectLockConfigurationCommand)
-          .resolves({
-            ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 30 } } },
-          }),
+        s3mock.on(GetObjectLockConfigurationCommand).resolves({
+          ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 30 } } },
+        }),
       /DRIFT .* object lock retention: 30 days/,
     ],
     [
@@ -129,16 +119,14 @@ describe('live verification of a deployed account', () => {
     [
       'public access allowed',
       () =>
-        s3mock
-          .on(GetPublicAccessBlockCommand)
-          .resolves({
-            PublicAccessBlockConfiguration: {
-              BlockPublicAcls: true,
-              BlockPublicPolicy: false,
-              IgnorePublicAcls: true,
-              RestrictPublicBuckets: true,
-            },
-          }),
+        s3mock.on(GetPublicAccessBlockCommand).resolves({
+          PublicAccessBlockConfiguration: {
+            BlockPublicAcls: true,
+            BlockPublicPolicy: false,
+            IgnorePublicAcls: true,
+            RestrictPublicBuckets: true,
+          },
+        }),
       /DRIFT .* public access block/,
     ],
     [
@@ -153,7 +141,10 @@ describe('live verification of a deployed account', () => {
     ],
     [
       'a key pending deletion',
-      () => kmsmock.on(DescribeKeyCommand).resolves({ KeyMetadata: { Arn: KEY, KeyState: 'PendingDeletion', KeyManager: 'CUSTOMER' } }),
+      () =>
+        kmsmock
+          .on(DescribeKeyCommand)
+          .resolves({ KeyMetadata: { KeyId: '1111', Arn: KEY, KeyState: 'PendingDeletion', KeyManager: 'CUSTOMER' } }),
       /DRIFT .* key state: PendingDeletion/,
     ],
     [
