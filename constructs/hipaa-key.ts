@@ -15,6 +15,11 @@ export interface HipaaKeyProps {
    */
   readonly aliasPrefix?: string;
   /**
+   * The full alias name.
+   * @default - `alias/<aliasPrefix>/<dataClass>`
+   */
+  readonly aliasName?: string;
+  /**
    * Days KMS waits before deleting the key once deletion is scheduled.
    * @default - 30, the maximum: the longest window to notice and cancel a mistaken deletion
    */
@@ -35,7 +40,7 @@ export class HipaaKey extends Construct {
 
   constructor(scope: Construct, id: string, props: HipaaKeyProps) {
     super(scope, id);
-    if (!/^[a-z][a-z0-9-]{1,30}$/.test(props.dataClass)) {
+    if (!/^[a-z][a-z0-9-]{1,47}$/.test(props.dataClass)) {
       throw new Error(`HipaaKey dataClass "${props.dataClass}" must be lower-case letters, digits and hyphens`);
     }
     const pendingWindowDays = props.pendingWindowDays ?? 30;
@@ -49,7 +54,7 @@ export class HipaaKey extends Construct {
       pendingWindow: Duration.days(pendingWindowDays),
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    this.aliasName = `alias/${props.aliasPrefix ?? 'hipaa'}/${props.dataClass}`;
+    this.aliasName = props.aliasName ?? `alias/${props.aliasPrefix ?? 'hipaa'}/${props.dataClass}`;
     this.key.addAlias(this.aliasName);
     // Grants let a grantee use the key without a key-policy change; only AWS services, or principals
     // creating a grant for an AWS resource (RDS, EBS, Secrets Manager, ...), may create them (CT.KMS.PR.3).

@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { Aws, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -135,6 +135,17 @@ export class HipaaVpc extends Construct {
           'it handles no PHI, its role may only revoke rules of this VPC default security group, and CloudTrail records each of its calls',
       });
     }
+
+    // Lambda-backed custom resources in the isolated subnets answer CloudFormation through a pre-signed URL
+    // of this AWS-owned bucket, reached through the gateway endpoint.
+    s3Endpoint.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudFormationCustomResourceResponses',
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:PutObject'],
+        resources: [`arn:${Aws.PARTITION}:s3:::cloudformation-custom-resource-response-${Stack.of(this).region}*/*`],
+      }),
+    );
 
     this.endpointSecurityGroup = new ec2.SecurityGroup(this, 'EndpointSecurityGroup', {
       vpc: this.vpc,

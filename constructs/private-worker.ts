@@ -138,7 +138,7 @@ export class PrivateWorker extends Construct implements iam.IGrantable {
         minify: true,
         sourceMap: true,
         target: 'node22',
-        externalModules: ['@aws-sdk/*'],
+        externalModules: ['@aws-sdk/*', 'pg-native'],
       },
     });
     // The function's own DLQ statement is sqs:SendMessage alone; an encrypted queue also needs the key.

@@ -1,6 +1,6 @@
 import { Stage, StageProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { auditLogRetentionDays, availabilityZones, DeploymentConfig } from './config/schema';
+import { auditLogRetentionDays, availabilityZones, DeploymentConfig, retentionLifecycleDays, tenantRetention } from './config/schema';
 import { AuditStack } from './stacks/audit-stack';
 import { DataStack } from './stacks/data-stack';
 import { DrBackupStack } from './stacks/dr-backup-stack';
@@ -8,7 +8,9 @@ import { EdgeStack } from './stacks/edge-stack';
 import { MonitoringStack } from './stacks/monitoring-stack';
 import { KeysStack } from './stacks/keys-stack';
 import { NetworkStack } from './stacks/network-stack';
+import { TenantsStack } from './stacks/tenants-stack';
 import { WorkersStack } from './stacks/workers-stack';
+import { tenantShard } from './tenants';
 
 export interface HipaaStageProps extends StageProps {
   readonly config: DeploymentConfig;
@@ -23,6 +25,8 @@ export class HipaaStage extends Stage {
   public readonly data: DataStack;
   public readonly workers: WorkersStack;
   public readonly edge: EdgeStack;
+  /** Tenant shard stacks (only shards that hold tenants). */
+  public readonly tenants: TenantsStack[] = [];
   public readonly monitoring: MonitoringStack;
 
   constructor(scope: Construct, id: string, props: HipaaStageProps) {
@@ -66,6 +70,13 @@ export class HipaaStage extends Stage {
       databaseLogRetentionDays: auditLogRetentionDays(config),
       backupRetentionDays: config.backupRetentionDays,
       drVault: { name: drVaultName, region: config.drRegion },
+      dataKey: this.keys.dataKey,
+      dataKeyAliasName: this.keys.dataKeyAliasName,
+      accessLogsBucket: this.audit.accessLogBucket,
+      tenants: config.tenants.map((t) => ({
+        tenantId: t.id,
+        days: Object.fromEntries(Object.entries(tenantRetention(t)).map(([c, v]) => [c, retentionLifecycleDays(v)])),
+      })),
     });
     // The backup plan copies into the DR vault by name: that vault must exist first.
     this.data.addStackDependency(this.drBackup, 'backup copies go to the DR-region vault');
@@ -79,6 +90,27 @@ export class HipaaStage extends Stage {
       dataKeyAliasName: this.keys.dataKeyAliasName,
       databaseSecret: this.data.postgres.secret,
     });
+
+    // Tenants, sharded by a stable hash of their id: no stack passes the CloudFormation limits at hundreds of
+    // tenants, and adding or removing one never moves another.
+    const shards = new Map<number, DeploymentConfig['tenants']>();
+    for (const t of config.tenants) {
+      const k = tenantShard(t.id, config.tenantShards);
+      shards.set(k, [...(shards.get(k) ?? []), t]);
+    }
+    for (const [k, tenants] of [...shards.entries()].sort(([a], [b]) => a - b)) {
+      this.tenants.push(
+        new TenantsStack(this, `Tenants${k}`, {
+          ...common,
+          environmentName: config.environment,
+          tenants,
+          bucket: this.data.phiBucket,
+          vpc: this.network.network.vpc,
+          workerRole: this.workers.consumer.role,
+          databaseProvisioner: this.data.tenantDatabaseProvisioner.function.functionArn,
+        }),
+      );
+    }
 
     this.edge = new EdgeStack(this, 'Edge', {
       ...common,

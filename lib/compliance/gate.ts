@@ -1,7 +1,7 @@
-import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { IPolicyValidationPlugin, Stage, Validations } from 'aws-cdk-lib';
 import { HIPAASecurityChecks, NIST80053R5Checks } from 'cdk-nag';
 import { StrictThresholds } from './rules';
+import { ScopedControlTowerValidator } from './scoped-guard';
 import { HipaaStrictChecks } from './strict-pack';
 
 /**
@@ -25,8 +25,7 @@ export function defaultCompliancePlugins(scope: Stage, thresholds: StrictThresho
     new HIPAASecurityChecks(scope),
     new NIST80053R5Checks(scope),
     new HipaaStrictChecks(scope, { thresholds }),
-    new CfnGuardValidator({
-      controlTowerRulesEnabled: true,
+    new ScopedControlTowerValidator({
       disabledRules: DISABLED_CONTROL_TOWER_RULES.map((r) => r.id),
       maxBuffer: 64 * 1024 * 1024,
     }),

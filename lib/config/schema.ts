@@ -14,6 +14,31 @@ export const AUDIT_YEARS_TO_LOG_DAYS: Readonly<Record<number, number>> = {
 export const RDS_MAX_BACKUP_RETENTION_DAYS = 35;
 
 const TENANT_ID = /^[a-z][a-z0-9]{2,31}$/;
+
+/** Classes of tenant data, each stored under `tenants/<id>/<class>/` with its own retention. */
+export const TENANT_DATA_CLASSES = ['records', 'documents', 'exports'] as const;
+export type TenantDataClass = (typeof TENANT_DATA_CLASSES)[number];
+/** Retention of each class when a tenant's config does not say. */
+export const DEFAULT_TENANT_RETENTION: Readonly<Record<TenantDataClass, string>> = { records: '7y', documents: '7y', exports: '30d' };
+/** Retention values: `none` (store nothing), or 1 hour to 7 years as `<n>h`, `<n>d` or `<n>y`. */
+const RETENTION = /^(none|[1-9]\d{0,5}[hdy])$/;
+const MAX_RETENTION_HOURS = 7 * 366 * 24;
+
+/** Hours of a retention value (0 for `none`). */
+export function retentionHours(value: string): number {
+  if (value === 'none') return 0;
+  const n = Number(value.slice(0, -1));
+  return { h: n, d: n * 24, y: n * 366 * 24 }[value.slice(-1) as 'h' | 'd' | 'y'];
+}
+
+/**
+ * Days an S3 lifecycle rule keeps an object for a retention value. S3 lifecycle works in whole days, so
+ * retentions under a day expire after one day (objects are removed within a day of expiring). `none`: 0.
+ */
+export function retentionLifecycleDays(value: string): number {
+  const hours = retentionHours(value);
+  return hours === 0 ? 0 : Math.max(1, Math.ceil(hours / 24));
+}
 const ENV_NAME = /^[a-z][a-z0-9-]{1,18}[a-z0-9]$/;
 const INSTANCE_CLASS = /^db\.(t4g|m6g|m6i|m7g|m7i|r6g|r6i|r7g|r7i)\.(medium|large|xlarge|[2-9]xlarge|1[0-9]xlarge|2[0-4]xlarge)$/;
 const PG_VERSION = /^(14|15|16|17)\.\d{1,2}$/;
@@ -129,9 +154,31 @@ export const deploymentConfigSchema = z
           id: z.string().regex(TENANT_ID, {
             error: 'must be 3-32 characters: lower-case letters and digits, starting with a letter',
           }),
+          retention: z
+            .strictObject(
+              Object.fromEntries(
+                TENANT_DATA_CLASSES.map((c) => [
+                  c,
+                  z
+                    .string()
+                    .regex(RETENTION, {
+                      error: 'must be "none" (store nothing) or a duration such as 1h, 30d, 7y (from 1 hour to 7 years)',
+                    })
+                    .refine((v) => retentionHours(v) <= MAX_RETENTION_HOURS, { error: 'must be at most 7 years' })
+                    .optional(),
+                ]),
+              ) as Record<TenantDataClass, z.ZodOptional<z.ZodString>>,
+            )
+            .optional(),
         }),
       )
       .default([]),
+    tenantShards: z
+      .number()
+      .int()
+      .min(1, { error: 'must be an integer from 1 to 32' })
+      .max(32, { error: 'must be an integer from 1 to 32' })
+      .default(8),
   })
   .superRefine((c, ctx) => {
     if (c.drRegion === c.region) {
@@ -195,4 +242,12 @@ export function availabilityZones(config: DeploymentConfig): string[] {
 /** CloudWatch Logs retention in days for audit-class log groups. */
 export function auditLogRetentionDays(config: DeploymentConfig): number {
   return AUDIT_YEARS_TO_LOG_DAYS[config.auditRetentionYears];
+}
+
+/** A tenant's retention per data class, defaults filled in. */
+export function tenantRetention(tenant: DeploymentConfig['tenants'][number]): Record<TenantDataClass, string> {
+  return Object.fromEntries(TENANT_DATA_CLASSES.map((c) => [c, tenant.retention?.[c] ?? DEFAULT_TENANT_RETENTION[c]])) as Record<
+    TenantDataClass,
+    string
+  >;
 }

@@ -1,11 +1,16 @@
-import { Aws, Stack, StackProps } from 'aws-cdk-lib';
+import * as path from 'path';
+import { Aws, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { BackupProtection } from '../../constructs/backup-protection';
 import { DEFAULT_DATABASE_PORT, HipaaPostgres } from '../../constructs/hipaa-postgres';
 import { HipaaVpc } from '../../constructs/hipaa-vpc';
+import { PhiDataBucket, TenantLifecycle } from '../../constructs/phi-data-bucket';
+import { PrivateWorker } from '../../constructs/private-worker';
+import { acceptFinding } from '../compliance/acknowledge';
 import { RDS_MAX_BACKUP_RETENTION_DAYS } from '../config/schema';
 
 export interface DataStackProps extends StackProps {
@@ -20,6 +25,14 @@ export interface DataStackProps extends StackProps {
   readonly backupRetentionDays: number;
   /** Name and region of the locked vault in the DR region that receives backup copies. */
   readonly drVault: { readonly name: string; readonly region: string };
+  /** Key of the PHI data bucket (default; tenants write under their own keys). */
+  readonly dataKey: kms.IKey;
+  /** Alias name of the data key (for queues). */
+  readonly dataKeyAliasName: string;
+  /** Bucket receiving S3 server access logs. */
+  readonly accessLogsBucket: s3.IBucket;
+  /** Tenants and their lifecycle days per data class. */
+  readonly tenants: TenantLifecycle[];
 }
 
 /** The database, its credentials and rotation, the security groups around it, and its backups. */
@@ -29,6 +42,9 @@ export class DataStack extends Stack {
   /** The security group every worker uses: egress only to the endpoints and the database. */
   public readonly workersSecurityGroup: ec2.SecurityGroup;
   public readonly backup: BackupProtection;
+  public readonly phiBucket: s3.Bucket;
+  /** Creates each tenant's schema and role (service token of `Custom::TenantDatabaseSchema`). */
+  public readonly tenantDatabaseProvisioner: PrivateWorker;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
@@ -80,12 +96,53 @@ export class DataStack extends Stack {
       },
     });
 
+    this.phiBucket = new PhiDataBucket(this, 'PhiData', {
+      encryptionKey: props.dataKey,
+      serverAccessLogsBucket: props.accessLogsBucket,
+      tenants: props.tenants,
+    }).bucket;
+    for (const pack of ['HIPAA.Security', 'NIST.800.53.R5']) {
+      acceptFinding(this.phiBucket.node.defaultChild!, {
+        ruleId: `${pack}-S3BucketReplicationEnabled`,
+        reason:
+          'Object-level replication to the DR region would need a replica bucket and a replica of every tenant key there, managed from a DR-region stack; not built yet.',
+        compensatingControl:
+          'AWS Backup takes daily recovery points of the bucket into the locked vault and copies each to the DR region; versioning keeps overwritten objects 30 days',
+      });
+    }
+
+    acceptFinding(this.phiBucket.node.defaultChild!, {
+      ruleId: 'cdk-validator-cfnguard::s3_bucket_object_lock_enabled_check',
+      reason:
+        'Tenant data must be deletable when its configured retention ends (1 hour to 7 years, or none) and when a tenant is offboarded; Object Lock would forbid both. Audit records, which must not be deletable, live in the WORM audit bucket.',
+      compensatingControl:
+        "versioning (overwritten or deleted objects kept 30 days), daily AWS Backup recovery points in a Vault-Locked vault copied to the DR region, object access only through each tenant's access point, CloudTrail S3 data events",
+    });
+
+    this.tenantDatabaseProvisioner = new PrivateWorker(this, 'TenantDatabaseProvisioner', {
+      entry: path.join(__dirname, '..', 'handlers', 'tenant-db-provisioner.ts'),
+      description: 'Custom resource: creates each tenant database schema and IAM-authenticated role',
+      vpc,
+      subnets: props.network.workerSubnets,
+      securityGroup: this.workersSecurityGroup,
+      logsKey: props.logsKey,
+      dataKey: props.dataKey,
+      dataKeyAliasName: props.dataKeyAliasName,
+      reservedConcurrency: 5,
+      timeout: Duration.minutes(2),
+      environment: { DB_SECRET_ARN: this.postgres.secret.secretArn },
+    });
+    this.tenantDatabaseProvisioner.grantReadSecret(this.postgres.secret);
+
     this.backup = new BackupProtection(this, 'Backup', {
       vaultName: `hipaa-${props.environmentName}-primary`,
       encryptionKey: props.backupKey,
       retentionDays: props.backupRetentionDays,
       copyToVaultArn: `arn:${Aws.PARTITION}:backup:${props.drVault.region}:${Aws.ACCOUNT_ID}:backup-vault:${props.drVault.name}`,
-      resources: [backup.BackupResource.fromRdsDatabaseInstance(this.postgres.instance)],
+      resources: [
+        backup.BackupResource.fromRdsDatabaseInstance(this.postgres.instance),
+        backup.BackupResource.fromArn(this.phiBucket.bucketArn),
+      ],
     });
   }
 }

@@ -1,0 +1,140 @@
+import { CustomResource, Stack, Tags } from 'aws-cdk-lib';
+import * as crypto from 'crypto';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { TENANT_TAG } from '../lib/runtime/offboard-tenant';
+import { HipaaKey } from './hipaa-key';
+import { ManagedPolicyRole } from './managed-policy-role';
+
+/** Object actions a tenant's role may take on its own prefix. */
+export const TENANT_OBJECT_ACTIONS = ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'];
+/** Key actions a tenant's role may take with its own key. */
+export const TENANT_KEY_ACTIONS = ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'];
+
+export interface TenantResourcesProps {
+  readonly tenantId: string;
+  readonly environment: string;
+  /** The PHI data bucket (the tenant's prefix is `tenants/<id>/`). */
+  readonly bucket: s3.IBucket;
+  /** The VPC the tenant's access point accepts requests from. */
+  readonly vpc: ec2.IVpc;
+  /** The worker role allowed to act for the tenant (it assumes the tenant role). */
+  readonly workerRole: iam.IRole;
+  /** Data classes that store nothing (zero retention): writes to them are denied. */
+  readonly zeroRetentionClasses: string[];
+  /** Service token of the database provisioner (creates the tenant's schema and role). */
+  readonly databaseProvisioner: string;
+}
+
+/** Postgres identifier of a tenant's schema and role. */
+export const tenantDbName = (tenantId: string) => `tenant_${tenantId}`;
+
+/**
+ * Everything one tenant owns (45 CFR 164.312(a)(1), (a)(2)(iv)): its own KMS key (tagged with the tenant,
+ * rotating, retained), its own access point to its own prefix of the PHI bucket (reachable from the VPC
+ * only, writes only under its key), an IAM role for the workers acting for it whose policy reaches nothing
+ * else, and a Postgres schema and role created at deploy time. Removing the tenant from the config retains
+ * the key, the data and the schema (offboarding is the `tenant-offboard` CLI).
+ */
+export class TenantResources extends Construct {
+  public readonly key: kms.Key;
+  public readonly role: ManagedPolicyRole;
+  public readonly accessPoint: s3.CfnAccessPoint;
+  public readonly accessPointArn: string;
+
+  constructor(scope: Construct, id: string, props: TenantResourcesProps) {
+    super(scope, id);
+    const t = props.tenantId;
+    const stack = Stack.of(this);
+    const hipaaKey = new HipaaKey(this, 'Key', { dataClass: `tenant-${t}`, aliasName: `alias/hipaa/${props.environment}/tenant/${t}` });
+    this.key = hipaaKey.key;
+    Tags.of(this.key).add(TENANT_TAG, t);
+
+    // Access point names are per account and region: tenant id plus a short hash of the environment.
+    const name = `${t}-${crypto.createHash('sha256').update(props.environment).digest('hex').slice(0, 6)}`;
+    this.accessPointArn = stack.formatArn({ service: 's3', resource: 'accesspoint', resourceName: name });
+    const prefix = `tenants/${t}/`;
+
+    this.role = new ManagedPolicyRole(this, 'Role', {
+      assumedBy: new iam.ArnPrincipal(props.workerRole.roleArn),
+      description: `Workers acting for tenant ${t}: its prefix and its key only`,
+    });
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: TENANT_OBJECT_ACTIONS, resources: [`${this.accessPointArn}/object/${prefix}*`] }),
+    );
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [this.accessPointArn],
+        conditions: { StringLike: { 's3:prefix': [`${prefix}*`] } },
+      }),
+    );
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: TENANT_KEY_ACTIONS, resources: [this.key.keyArn] }));
+
+    const policy = new iam.PolicyDocument({
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'TenantRoleOnItsPrefix',
+          principals: [new iam.ArnPrincipal(this.role.roleArn)],
+          actions: TENANT_OBJECT_ACTIONS,
+          resources: [`${this.accessPointArn}/object/${prefix}*`],
+        }),
+        new iam.PolicyStatement({
+          sid: 'TenantRoleListsItsPrefix',
+          principals: [new iam.ArnPrincipal(this.role.roleArn)],
+          actions: ['s3:ListBucket'],
+          resources: [this.accessPointArn],
+          conditions: { StringLike: { 's3:prefix': [`${prefix}*`] } },
+        }),
+        new iam.PolicyStatement({
+          sid: 'WritesOnlyUnderTheTenantKey',
+          effect: iam.Effect.DENY,
+          principals: [new iam.AnyPrincipal()],
+          actions: ['s3:PutObject'],
+          resources: [`${this.accessPointArn}/object/*`],
+          conditions: { StringNotEquals: { 's3:x-amz-server-side-encryption-aws-kms-key-id': this.key.keyArn } },
+        }),
+        new iam.PolicyStatement({
+          sid: 'DenyWithoutTLS',
+          effect: iam.Effect.DENY,
+          principals: [new iam.AnyPrincipal()],
+          actions: ['s3:*'],
+          resources: [this.accessPointArn, `${this.accessPointArn}/object/*`],
+          conditions: { Bool: { 'aws:SecureTransport': 'false' } },
+        }),
+        ...(props.zeroRetentionClasses.length
+          ? [
+              new iam.PolicyStatement({
+                sid: 'ZeroRetentionStoresNothing',
+                effect: iam.Effect.DENY,
+                principals: [new iam.AnyPrincipal()],
+                actions: ['s3:PutObject'],
+                resources: props.zeroRetentionClasses.map((c) => `${this.accessPointArn}/object/${prefix}${c}/*`),
+              }),
+            ]
+          : []),
+      ],
+    });
+    this.accessPoint = new s3.CfnAccessPoint(this, 'AccessPoint', {
+      bucket: props.bucket.bucketName,
+      name,
+      vpcConfiguration: { vpcId: props.vpc.vpcId },
+      publicAccessBlockConfiguration: {
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: true,
+      },
+      policy: policy.toJSON(),
+    });
+
+    new CustomResource(this, 'DatabaseSchema', {
+      serviceToken: props.databaseProvisioner,
+      resourceType: 'Custom::TenantDatabaseSchema',
+      properties: { TenantId: t, Schema: tenantDbName(t), Role: tenantDbName(t) },
+    });
+  }
+}

@@ -1,0 +1,40 @@
+import { Stack, StackProps } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { TenantResources } from '../../constructs/tenant-resources';
+import { DeploymentConfig, tenantRetention } from '../config/schema';
+
+export interface TenantsStackProps extends StackProps {
+  readonly environmentName: string;
+  /** The tenants of this shard. */
+  readonly tenants: DeploymentConfig['tenants'];
+  readonly bucket: s3.IBucket;
+  readonly vpc: ec2.IVpc;
+  readonly workerRole: iam.IRole;
+  readonly databaseProvisioner: string;
+}
+
+/** One shard of tenants: each tenant's key, access point, role and database schema. */
+export class TenantsStack extends Stack {
+  public readonly tenants: Record<string, TenantResources> = {};
+
+  constructor(scope: Construct, id: string, props: TenantsStackProps) {
+    super(scope, id, props);
+    for (const t of props.tenants) {
+      const retention = tenantRetention(t);
+      this.tenants[t.id] = new TenantResources(this, t.id, {
+        tenantId: t.id,
+        environment: props.environmentName,
+        bucket: props.bucket,
+        vpc: props.vpc,
+        workerRole: props.workerRole,
+        zeroRetentionClasses: Object.entries(retention)
+          .filter(([, v]) => v === 'none')
+          .map(([c]) => c),
+        databaseProvisioner: props.databaseProvisioner,
+      });
+    }
+  }
+}
