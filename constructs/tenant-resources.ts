@@ -128,7 +128,7 @@ export class TenantResources extends Construct {
         ignorePublicAcls: true,
         restrictPublicBuckets: true,
       },
-      policy: policy.toJSON(),
+      policy: policy.toJSON() as object,
     });
 
     new CustomResource(this, 'DatabaseSchema', {

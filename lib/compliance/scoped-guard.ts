@@ -73,7 +73,7 @@ export class ScopedControlTowerValidator implements IPolicyValidationPlugin {
     let success = true;
     for (const g of groups.values()) {
       const guard = new CfnGuardValidator({ disabledRules: [...this.props.disabledRules, ...g.skip], maxBuffer: this.props.maxBuffer });
-      const r = guard.validate({ ...context, templatePaths: g.templates } as never) as unknown as PolicyValidationPluginReport;
+      const r = guard.validate({ ...context, templatePaths: g.templates }) as unknown as PolicyValidationPluginReport;
       success &&= r.success;
       violations.push(...r.violations);
     }
