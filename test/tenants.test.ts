@@ -1,0 +1,204 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { parseConfig } from '../lib/config/load';
+import { retentionLifecycleDays } from '../lib/config/schema';
+import { handle, provisioningStatements } from '../lib/handlers/tenant-db-provisioner';
+import { tenantShard } from '../lib/tenants';
+import { synthReference, SynthResult, testConfig } from './helpers/synth';
+
+const TENANTS = [{ id: 'acme' }, { id: 'globex', retention: { exports: 'none', documents: '1h' } }, { id: 'initech' }];
+
+const byTenant = (r: SynthResult) => {
+  const out: Record<string, { stack: string; template: Template }> = {};
+  for (const s of r.stage.tenants) for (const id of Object.keys(s.tenants)) out[id] = { stack: s.node.id, template: r.template(s.node.id) };
+  return out;
+};
+
+let r: SynthResult;
+let t: ReturnType<typeof byTenant>;
+beforeAll(() => {
+  r = synthReference(testConfig({ tenants: TENANTS }), { complianceGate: false });
+  t = byTenant(r);
+});
+
+/** The resources of one tenant (logical ids start with the tenant id). */
+const own = (tenant: string, type: string) =>
+  Object.fromEntries(Object.entries(t[tenant].template.findResources(type)).filter(([id]) => id.startsWith(tenant)));
+
+describe('per-tenant isolation', () => {
+  test('each tenant gets its own key: tagged with the tenant, rotating, retained, with its own alias', () => {
+    for (const id of ['acme', 'globex', 'initech']) {
+      const keys = Object.values(own(id, 'AWS::KMS::Key'));
+      expect(keys).toHaveLength(1);
+      expect(keys[0]).toMatchObject({ DeletionPolicy: 'Retain', Properties: { EnableKeyRotation: true, PendingWindowInDays: 30 } });
+      expect(keys[0].Properties.Tags).toEqual([{ Key: 'hipaa-stack:tenant', Value: id }]);
+      t[id].template.hasResourceProperties('AWS::KMS::Alias', { AliasName: `alias/hipaa/example/tenant/${id}` });
+    }
+  });
+
+  test("each tenant's access point serves only its prefix, from the VPC, to its role, under its key", () => {
+    const ap = Object.values(own('acme', 'AWS::S3::AccessPoint'))[0];
+    expect(ap.Properties.VpcConfiguration).toEqual({ VpcId: expect.anything() });
+    expect(ap.Properties.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    const doc = JSON.stringify(ap.Properties.Policy);
+    expect(doc).toContain('/object/tenants/acme/*');
+    expect(doc).not.toMatch(/tenants\/(globex|initech)/);
+    expect(doc).toContain('s3:x-amz-server-side-encryption-aws-kms-key-id');
+    expect(doc).toContain('aws:SecureTransport');
+  });
+
+  test("tenant A's role can reach neither tenant B's prefix nor B's key", () => {
+    for (const a of ['acme', 'globex', 'initech']) {
+      const policy = Object.values(own(a, 'AWS::IAM::ManagedPolicy'))[0];
+      const statements = policy.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>;
+      const keyId = Object.keys(own(a, 'AWS::KMS::Key'))[0];
+      for (const s of statements) {
+        const res = JSON.stringify(s.Resource);
+        const actions = [s.Action].flat();
+        if (actions.some((x) => x.startsWith('s3:'))) {
+          expect(res).toContain(`accesspoint/${a}-`);
+          for (const b of ['acme', 'globex', 'initech'].filter((x) => x !== a)) expect(res).not.toContain(b);
+        }
+        if (actions.some((x) => x.startsWith('kms:'))) expect(s.Resource).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
+        expect(res).not.toBe('"*"');
+      }
+      const own3 = statements.flatMap((s) => [s.Action].flat());
+      expect(own3.every((x) => /^(s3:(GetObject|PutObject|DeleteObject|ListBucket)|kms:)/.test(x))).toBe(true);
+    }
+  });
+
+  test('the tenant role is assumable by the queue worker only', () => {
+    const role = Object.values(own('acme', 'AWS::IAM::Role'))[0];
+    expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+      expect.objectContaining({
+        Action: 'sts:AssumeRole',
+        Principal: {
+          AWS: expect.objectContaining({
+            'Fn::GetStackOutput': expect.objectContaining({ OutputName: expect.stringMatching(/ConsumerRole/) }),
+          }),
+        },
+      }),
+    ]);
+  });
+
+  test('the PHI bucket lets objects be reached only through access points of this account', () => {
+    r.template('Data').hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'DenyObjectAccessOutsideAccessPoints',
+            Effect: 'Deny',
+            Condition: { StringNotEquals: { 's3:DataAccessPointAccount': { Ref: 'AWS::AccountId' } } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  test('each tenant gets a database schema and IAM-authenticated role, created at deploy time in the isolated subnets', () => {
+    t.acme.template.hasResourceProperties('Custom::TenantDatabaseSchema', { TenantId: 'acme', Schema: 'tenant_acme', Role: 'tenant_acme' });
+    r.template('Data').hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('tenant database schema'),
+      VpcConfig: Match.objectLike({ SubnetIds: Match.anyValue() }),
+      Environment: { Variables: Match.objectLike({ DB_SECRET_ARN: Match.anyValue() }) },
+    });
+  });
+});
+
+describe('retention per tenant and data class', () => {
+  test('enforced by lifecycle rules on each tenant prefix; under a day rounds up to one day', () => {
+    const rules = Object.values(r.template('Data').findResources('AWS::S3::Bucket')).find((b) =>
+      JSON.stringify(b).includes('tenants/acme/'),
+    )!.Properties.LifecycleConfiguration.Rules as Array<{ Id: string; Prefix: string; ExpirationInDays: number }>;
+    expect(rules).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Id: 'acme-records', Prefix: 'tenants/acme/records/', ExpirationInDays: 2562 }),
+        expect.objectContaining({ Id: 'acme-exports', Prefix: 'tenants/acme/exports/', ExpirationInDays: 30 }),
+        expect.objectContaining({ Id: 'globex-documents', Prefix: 'tenants/globex/documents/', ExpirationInDays: 1 }),
+      ]),
+    );
+    expect(rules.find((x) => x.Id === 'globex-exports')).toBeUndefined();
+  });
+
+  test('zero retention stores nothing: writes to that class are denied at the access point', () => {
+    const ap = Object.values(own('globex', 'AWS::S3::AccessPoint'))[0];
+    const deny = (ap.Properties.Policy.Statement as Array<{ Sid: string; Resource: unknown }>).find(
+      (s) => s.Sid === 'ZeroRetentionStoresNothing',
+    )!;
+    expect(JSON.stringify(deny.Resource)).toContain('/object/tenants/globex/exports/*');
+    const acme = Object.values(own('acme', 'AWS::S3::AccessPoint'))[0];
+    expect(JSON.stringify(acme.Properties.Policy)).not.toContain('ZeroRetentionStoresNothing');
+  });
+
+  test('retention values are validated', () => {
+    expect(retentionLifecycleDays('1h')).toBe(1);
+    expect(retentionLifecycleDays('7y')).toBe(2562);
+    const bad = (retention: Record<string, string>) => () => parseConfig({ ...testConfig(), tenants: [{ id: 'acme', retention }] });
+    expect(bad({ records: '8y' })).toThrow(/tenants\[0\]\.retention\.records: got "8y"; must be at most 7 years/);
+    expect(bad({ records: '0d' })).toThrow(/must be "none" \(store nothing\) or a duration such as 1h, 30d, 7y/);
+    expect(bad({ records: 'forever' })).toThrow(/retention\.records: got "forever"/);
+    expect(bad({ notes: '1d' })).toThrow(/retention\.notes: unknown field/);
+  });
+});
+
+describe('adding or removing a tenant never touches another', () => {
+  test('the other tenants keep their stacks and logical ids', () => {
+    const after = byTenant(
+      synthReference(testConfig({ tenants: [{ id: 'acme' }, { id: 'initech' }, { id: 'umbrella' }] }), { complianceGate: false }),
+    );
+    for (const id of ['acme', 'initech']) {
+      expect(after[id].stack).toBe(t[id].stack);
+      const ids = (x: Template) =>
+        Object.keys(x.toJSON().Resources as object)
+          .filter((k) => k.startsWith(id))
+          .sort();
+      expect(ids(after[id].template)).toEqual(ids(t[id].template));
+    }
+    expect(tenantShard('acme', 8)).toBe(tenantShard('acme', 8));
+  });
+
+  test('a removed tenant keeps its key and its data (both retained)', () => {
+    expect(Object.values(own('globex', 'AWS::KMS::Key'))[0].UpdateReplacePolicy).toBe('Retain');
+    expect(Object.values(r.template('Data').findResources('AWS::S3::Bucket')).every((b) => b.DeletionPolicy === 'Retain')).toBe(true);
+  });
+});
+
+describe('tenant database provisioner', () => {
+  const event = (RequestType: 'Create' | 'Update' | 'Delete', Schema = 'tenant_acme') => ({
+    RequestType,
+    ResponseURL: 'https://cloudformation-custom-resource-response-useast1.s3.amazonaws.com/x',
+    StackId: 's',
+    RequestId: 'r',
+    LogicalResourceId: 'l',
+    ResourceProperties: { TenantId: 'acme', Schema, Role: Schema },
+  });
+
+  test('creates the schema and an IAM-authenticated role, idempotently, and reports success', async () => {
+    const ran: string[][] = [];
+    const sent: string[] = [];
+    await handle(event('Create'), {
+      run: (s) => Promise.resolve(void ran.push(s)),
+      respond: (_u, b) => Promise.resolve(void sent.push(b)),
+    });
+    expect(ran[0]).toEqual(provisioningStatements('tenant_acme', 'tenant_acme'));
+    expect(ran[0].join('\n')).toMatch(/GRANT rds_iam TO "tenant_acme"[\s\S]*CREATE SCHEMA IF NOT EXISTS "tenant_acme"/);
+    expect(JSON.parse(sent[0])).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'tenant-db:tenant_acme' });
+  });
+
+  test('delete retains the schema; a failure is reported as FAILED; unsafe identifiers are refused', async () => {
+    const sent: string[] = [];
+    const respond = (_u: string, b: string) => Promise.resolve(void sent.push(b));
+    let ran = 0;
+    await handle(event('Delete'), { run: () => Promise.resolve(void ran++), respond });
+    expect(ran).toBe(0);
+    expect(JSON.parse(sent[0])).toMatchObject({ Status: 'SUCCESS', Reason: 'schema tenant_acme and role tenant_acme retained' });
+    await handle(event('Create'), { run: () => Promise.reject(new Error('connection refused')), respond });
+    expect(JSON.parse(sent[1])).toMatchObject({ Status: 'FAILED', Reason: 'connection refused' });
+    await handle(event('Create', 'tenant_x"; DROP TABLE y; --'), { run: () => Promise.resolve(), respond });
+    expect(JSON.parse(sent[2])).toMatchObject({ Status: 'FAILED', Reason: expect.stringMatching(/must match/) });
+  });
+});
