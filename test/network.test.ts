@@ -38,6 +38,14 @@ describe('Network stack', () => {
       PolicyDocument: {
         Statement: [
           Match.objectLike({ Effect: 'Allow', Condition: { StringEquals: { 'aws:ResourceAccount': { Ref: 'AWS::AccountId' } } } }),
+          // Custom resources in the isolated subnets answer CloudFormation through its response bucket, and only that.
+          Match.objectLike({
+            Sid: 'CloudFormationCustomResourceResponses',
+            Action: 's3:PutObject',
+            Resource: {
+              'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::cloudformation-custom-resource-response-us-east-1*/*']],
+            },
+          }),
         ],
       },
       RouteTableIds: Match.arrayWith([
