@@ -1,8 +1,9 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { DATA_CLASS_TAG, DataClass } from '../lib/compliance/tags';
 import { SecureBucket } from './secure-bucket';
 
 export interface TenantLifecycle {
@@ -49,6 +50,7 @@ export class PhiDataBucket extends Construct {
       serverAccessLogsPrefix: 's3/phi/',
       lifecycleRules: rules,
     }).bucket;
+    Tags.of(this.bucket).add(DATA_CLASS_TAG, DataClass.PHI);
     // Object access only through an access point of this account (each tenant's own, see TenantResources).
     this.bucket.addToResourcePolicy(
       new iam.PolicyStatement({

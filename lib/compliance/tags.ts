@@ -10,4 +10,6 @@ export const DataClass = {
   AUDIT: 'audit',
   /** Access logs written by AWS services that accept only SSE-S3 (the documented SSE-KMS exception). */
   ACCESS_LOGS: 'access-logs',
+  /** Tenant PHI objects, each tenant under its own prefix. */
+  PHI: 'phi',
 } as const;

@@ -164,11 +164,22 @@ function inventory(stacks: StackTemplate[]): Evidence['dataInventory'] {
             .filter(Boolean);
           const dataClass = JSON.stringify(p.Tags ?? []).match(/"hipaa-stack:data-class","Value":"([a-z-]+)"/)?.[1];
           row = {
-            holds: dataClass === 'audit' ? 'audit records' : dataClass === 'access-logs' ? 'access logs' : HOLDS[r.type],
+            holds:
+              dataClass === 'audit'
+                ? 'audit records'
+                : dataClass === 'access-logs'
+                  ? 'access logs'
+                  : dataClass === 'phi'
+                    ? 'PHI objects (per-tenant prefixes)'
+                    : HOLDS[r.type],
             encryptionKey: sse?.SSEAlgorithm === 'AES256' ? 'SSE-S3 (AES-256, AWS-managed)' : d(sse?.KMSMasterKeyID),
             retention: `${lock ? `Object Lock ${lock.Mode} ${lock.Years} years; ` : ''}${expiry.length ? `expires after ${Math.min(...(expiry as number[]))} days` : 'no expiry'}`,
-            backup: (p.VersioningConfiguration as { Status?: string } | undefined)?.Status === 'Enabled' ? 'versioned' : 'not versioned',
-            replication: p.ReplicationConfiguration ? 'cross-region replication' : 'none (see accepted findings)',
+            backup: `${(p.VersioningConfiguration as { Status?: string } | undefined)?.Status === 'Enabled' ? 'versioned' : 'not versioned'}${inBackupPlan ? '; AWS Backup plan (daily)' : ''}`,
+            replication: p.ReplicationConfiguration
+              ? 'cross-region replication'
+              : inBackupPlan
+                ? 'AWS Backup copies to the DR region'
+                : 'none (see accepted findings)',
           };
           break;
         }
