@@ -9,7 +9,7 @@ import { parseArgs } from 'util';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { liveVerify } from '../live-verify';
-import { OUTPUT_NAMES, readOutputsFile } from './outputs';
+import { auditTargets, OUTPUT_NAMES } from './outputs';
 
 const USAGE =
   'usage: live-verify (--outputs <cdk-outputs.json> | --bucket <name> --audit-key <arn> [--key <arn>...]) [--audit-years N] [--region R] [--json]';
@@ -45,9 +45,7 @@ export async function main(
     return 2;
   }
   try {
-    const outputs = v.outputs ? readOutputsFile(v.outputs) : {};
-    const bucket = v.bucket ?? outputs[OUTPUT_NAMES.auditBucket];
-    const auditKey = v['audit-key'] ?? outputs[OUTPUT_NAMES.auditKey];
+    const { bucket, auditKey, outputs } = auditTargets(v);
     const keys = [
       ...new Set([...(v.key ?? []), ...OUTPUT_NAMES.keys.map((k) => outputs[k]).filter(Boolean), ...(auditKey ? [auditKey] : [])]),
     ];

@@ -22,3 +22,16 @@ export function readOutputsFile(file: string): Record<string, string> {
   for (const stack of Object.values(raw as Record<string, Record<string, string>>)) Object.assign(out, stack);
   return out;
 }
+
+/**
+ * The audit bucket and key for a CLI run: explicit `--bucket` / `--audit-key` win, else the outputs file.
+ * Also returns every output, for tools that need more.
+ */
+export function auditTargets(v: { outputs?: string; bucket?: string; 'audit-key'?: string }): {
+  bucket?: string;
+  auditKey?: string;
+  outputs: Record<string, string>;
+} {
+  const outputs = v.outputs ? readOutputsFile(v.outputs) : {};
+  return { bucket: v.bucket ?? outputs[OUTPUT_NAMES.auditBucket], auditKey: v['audit-key'] ?? outputs[OUTPUT_NAMES.auditKey], outputs };
+}

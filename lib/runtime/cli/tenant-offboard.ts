@@ -12,7 +12,7 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { AuditLogWriter, auditS3Client } from '../audit/writer';
 import { OffboardRefused, offboardTenant, planOffboarding } from '../offboard-tenant';
-import { OUTPUT_NAMES, readOutputsFile } from './outputs';
+import { auditTargets } from './outputs';
 
 const USAGE =
   'usage: tenant-offboard --tenant <id> --key <arn|alias> --actor <who> (--outputs <file> | --bucket <audit bucket> --audit-key <arn>) [--confirm <tenant id>]';
@@ -50,9 +50,7 @@ export async function main(
     }
   }
   try {
-    const outputs = v.outputs ? readOutputsFile(v.outputs) : {};
-    const bucket = v.bucket ?? outputs[OUTPUT_NAMES.auditBucket];
-    const auditKey = v['audit-key'] ?? outputs[OUTPUT_NAMES.auditKey];
+    const { bucket, auditKey } = auditTargets(v);
     if (!bucket || !auditKey) {
       err(`the audit bucket and key are needed to record the offboarding: pass --outputs, or --bucket and --audit-key\n${USAGE}`);
       return 2;
