@@ -2,6 +2,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { parseConfig } from '../lib/config/load';
 import { retentionLifecycleDays } from '../lib/config/schema';
 import { handle, provisioningStatements } from '../lib/handlers/tenant-db-provisioner';
+import { produceEvidence } from '../lib/evidence';
 import { tenantShard } from '../lib/tenants';
 import { synthReference, SynthResult, testConfig } from './helpers/synth';
 
@@ -106,6 +107,16 @@ describe('per-tenant isolation', () => {
       VpcConfig: Match.objectLike({ SubnetIds: Match.anyValue() }),
       Environment: { Variables: Match.objectLike({ DB_SECRET_ARN: Match.anyValue() }) },
     });
+  });
+});
+
+describe('evidence for tenants', () => {
+  test('the access points are evidence rows and the isolation sentence is stated', () => {
+    const { evidence } = produceEvidence(r.app, r.config, 'default', r.assemblyDir, r.findings);
+    const c = evidence.controls.find((x) => x.id === 'tenant-isolation')!;
+    expect(c.status).toBe('met');
+    expect(c.resources.map((x) => x.values.prefix).sort()).toEqual(['tenants/acme/', 'tenants/globex/', 'tenants/initech/']);
+    expect(evidence.trustCenter.find((x) => x.id === 'tenant-isolation')!.text).toMatch(/a key of their own .* \(3 customers\)/);
   });
 });
 

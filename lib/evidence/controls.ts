@@ -435,6 +435,29 @@ export const CONTROLS: readonly ControlDefinition[] = [
         : { metric: r.props.MetricName ?? 'expression', threshold: r.props.Threshold },
   },
   {
+    id: 'tenant-isolation',
+    title: "Each tenant's data behind its own access point (VPC only, its own role, its own key, TLS only)",
+    sections: ['164.312(a)(1)', '164.312(a)(2)(iv)'],
+    types: ['AWS::S3::AccessPoint'],
+    strict: [],
+    controlTower: ['CT.S3.PR.12'],
+    check: (r) => {
+      const policy = JSON.stringify(r.props.Policy ?? {});
+      const bpa = (r.props.PublicAccessBlockConfiguration ?? {}) as Record<string, unknown>;
+      return (
+        r.props.VpcConfiguration !== undefined &&
+        ['BlockPublicAcls', 'BlockPublicPolicy', 'IgnorePublicAcls', 'RestrictPublicBuckets'].every((k) => bpa[k] === true) &&
+        policy.includes('s3:x-amz-server-side-encryption-aws-kms-key-id') &&
+        policy.includes('aws:SecureTransport')
+      );
+    },
+    values: (r) => ({
+      accessPoint: r.props.Name,
+      vpcOnly: r.props.VpcConfiguration !== undefined,
+      prefix: /object\/(tenants\/[a-z0-9]+\/)/.exec(JSON.stringify(r.props.Policy ?? {}))?.[1] ?? null,
+    }),
+  },
+  {
     id: 'eligible-services',
     title: 'Only HIPAA-eligible services appear in the templates',
     sections: ['164.312(a)(1)'],

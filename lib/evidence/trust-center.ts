@@ -14,6 +14,8 @@ export interface ClaimDefinition {
   readonly controls: string[];
   /** The sentence, from template values; undefined when a value it needs is missing. */
   readonly text: (controls: Controls) => string | undefined;
+  /** Leave the claim out (rather than show a gap) when its first control has no resource at all. */
+  readonly onlyWhenPresent?: boolean;
 }
 
 const min = (xs: number[]) => (xs.length ? Math.min(...xs) : undefined);
@@ -103,6 +105,18 @@ export const CLAIMS: readonly ClaimDefinition[] = [
     },
   },
   {
+    id: 'tenant-isolation',
+    title: 'Per-tenant isolation',
+    controls: ['tenant-isolation', 'kms-customer-keys'],
+    onlyWhenPresent: true,
+    text: (c) => {
+      const n = c.get('tenant-isolation')?.resources.length ?? 0;
+      return n
+        ? `Each customer's files sit under a prefix of their own, encrypted with a key of their own and reachable only from our private network through that customer's own access point (${n} customer${n === 1 ? '' : 's'}).`
+        : undefined;
+    },
+  },
+  {
     id: 'breach-alerts',
     title: 'Breach alerts',
     controls: ['breach-alerts', 'flow-logs', 'audit-trail'],
@@ -114,7 +128,7 @@ export const CLAIMS: readonly ClaimDefinition[] = [
 /** The trust-center section: each claim stated when its controls hold, else the gap, stated plainly. */
 export function trustCenter(controls: ControlEvidence[]): Evidence['trustCenter'] {
   const byId = new Map(controls.map((c) => [c.id, c]));
-  return CLAIMS.map((claim) => {
+  return CLAIMS.filter((claim) => !claim.onlyWhenPresent || (byId.get(claim.controls[0])?.resources.length ?? 0) > 0).map((claim) => {
     const failing = claim.controls.filter((id) => (byId.get(id)?.status ?? 'not-met') === 'not-met');
     const text = failing.length ? undefined : claim.text(byId);
     return {
