@@ -90,14 +90,7 @@ function evaluateControl(def: ControlDefinition, stacks: StackTemplate[], input:
         if (rule && (f.constructPath === r.path || f.constructPath.startsWith(`${r.path}/`))) failed.push(rule);
       }
       const uniqueFailed = [...new Set(failed)];
-      const values = Object.fromEntries(
-        Object.entries(def.values(r)).map(([k, v]) => [
-          k,
-          v !== null && typeof v === 'object' && !Array.isArray(v) && 'Fn::GetStackOutput' in v
-            ? describeValue(v, stack, stacks)
-            : describeIfRef(v, stack, stacks),
-        ]),
-      );
+      const values = Object.fromEntries(Object.entries(def.values(r)).map(([k, v]) => [k, describeIfRef(v, stack, stacks)]));
       resources.push({
         stack: stack.id,
         logicalId: r.logicalId,
