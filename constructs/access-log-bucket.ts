@@ -2,7 +2,7 @@ import { Duration, Stack, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { acceptFinding } from '../lib/compliance/acknowledge';
+import { acceptFinding, acceptNagFinding } from '../lib/compliance/acknowledge';
 import { DATA_CLASS_TAG, DataClass } from '../lib/compliance/tags';
 import { SecureBucket } from './secure-bucket';
 
@@ -55,21 +55,12 @@ export class AccessLogBucket extends Construct {
 
     const resource = this.bucket.node.defaultChild!;
     const sameControls = 'versioning, all public access blocked, TLS-only bucket policy and RETAIN';
-    acceptFinding(resource, {
-      ruleId: 'HIPAA.Security-S3DefaultEncryptionKMS',
+    const sseS3 = {
       reason: SSE_S3_REASON,
       compensatingControl: 'SSE-S3 AES-256 encryption at rest on every object; access logs hold request metadata, not PHI',
-    });
-    acceptFinding(resource, {
-      ruleId: 'NIST.800.53.R5-S3DefaultEncryptionKMS',
-      reason: SSE_S3_REASON,
-      compensatingControl: 'SSE-S3 AES-256 encryption at rest on every object; access logs hold request metadata, not PHI',
-    });
-    acceptFinding(resource, {
-      ruleId: 'cdk-validator-cfnguard::s3_bucket_default_encryption_kms_check',
-      reason: SSE_S3_REASON,
-      compensatingControl: 'SSE-S3 AES-256 encryption at rest on every object; access logs hold request metadata, not PHI',
-    });
+    };
+    acceptNagFinding(resource, 'S3DefaultEncryptionKMS', sseS3);
+    acceptFinding(resource, { ...sseS3, ruleId: 'cdk-validator-cfnguard::s3_bucket_default_encryption_kms_check' });
     acceptFinding(resource, {
       ruleId: 'cdk-validator-cfnguard::s3_bucket_logging_enabled_check',
       reason: 'This is the access-log bucket; logging it into itself would log its own log deliveries in a loop.',
@@ -80,12 +71,9 @@ export class AccessLogBucket extends Construct {
       reason: 'S3 server access logs cannot be delivered to a bucket with an Object Lock default retention.',
       compensatingControl: `versioning keeps every overwritten or deleted log object for 30 days, CloudTrail S3 data events record every delete; ${sameControls}`,
     });
-    for (const pack of ['HIPAA.Security', 'NIST.800.53.R5']) {
-      acceptFinding(resource, {
-        ruleId: `${pack}-S3BucketReplicationEnabled`,
-        reason: 'Access logs are operational request metadata; cross-region replication of them is not required for recovery of PHI.',
-        compensatingControl: `S3 stores objects redundantly across at least three availability zones; ${sameControls}`,
-      });
-    }
+    acceptNagFinding(resource, 'S3BucketReplicationEnabled', {
+      reason: 'Access logs are operational request metadata; cross-region replication of them is not required for recovery of PHI.',
+      compensatingControl: `S3 stores objects redundantly across at least three availability zones; ${sameControls}`,
+    });
   }
 }

@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { acceptFinding } from '../lib/compliance/acknowledge';
+import { acceptFinding, acceptNagFinding } from '../lib/compliance/acknowledge';
 import { EncryptedLogGroup } from './encrypted-log-group';
 import { ManagedPolicyRole } from './managed-policy-role';
 
@@ -86,15 +86,12 @@ export class HipaaVpc extends Construct {
     for (const subnet of this.vpc.publicSubnets) {
       const route = subnet.node.tryFindChild('DefaultRoute');
       if (!route) continue;
-      for (const pack of ['HIPAA.Security', 'NIST.800.53.R5']) {
-        acceptFinding(route, {
-          ruleId: `${pack}-VPCNoUnrestrictedRouteToIGW`,
-          reason:
-            'The internet-facing load balancer needs a route to the internet gateway in the edge subnets; nothing else is placed there.',
-          compensatingControl:
-            'no auto-assigned public IPs, the load balancer security group admits only TCP 443, WAF in front of it, and worker/data subnets have no route to the internet at all',
-        });
-      }
+      acceptNagFinding(route, 'VPCNoUnrestrictedRouteToIGW', {
+        reason:
+          'The internet-facing load balancer needs a route to the internet gateway in the edge subnets; nothing else is placed there.',
+        compensatingControl:
+          'no auto-assigned public IPs, the load balancer security group admits only TCP 443, WAF in front of it, and worker/data subnets have no route to the internet at all',
+      });
     }
 
     this.flowLogGroup = new EncryptedLogGroup(this, 'FlowLogs', {

@@ -27,6 +27,14 @@ export function acceptFinding(construct: IConstruct, finding: AcceptedFinding): 
   });
 }
 
+/** The cdk-nag packs that share rule names (a rule such as S3BucketReplicationEnabled is in both). */
+export const NAG_PACKS = ['HIPAA.Security', 'NIST.800.53.R5'] as const;
+
+/** Accept the same cdk-nag rule in both packs (`HIPAA.Security-<rule>` and `NIST.800.53.R5-<rule>`). */
+export function acceptNagFinding(construct: IConstruct, rule: string, finding: Omit<AcceptedFinding, 'ruleId'>): void {
+  for (const pack of NAG_PACKS) acceptFinding(construct, { ...finding, ruleId: `${pack}-${rule}` });
+}
+
 export interface RecordedFinding extends AcceptedFinding {
   /** Construct path the acknowledgement sits on. */
   readonly path: string;

@@ -2,7 +2,7 @@ import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { acceptFinding } from '../compliance/acknowledge';
+import { acceptNagFinding } from '../compliance/acknowledge';
 import { AccessLogBucket } from '../../constructs/access-log-bucket';
 import { AuditTrail } from '../../constructs/audit-trail';
 import { daysCoveringYears, WormAuditBucket } from '../../constructs/worm-audit-bucket';
@@ -37,15 +37,12 @@ export class AuditStack extends Stack {
       serverAccessLogsBucket: this.accessLogBucket,
     }).bucket;
 
-    for (const pack of ['HIPAA.Security', 'NIST.800.53.R5']) {
-      acceptFinding(this.auditBucket.node.defaultChild!, {
-        ruleId: `${pack}-S3BucketReplicationEnabled`,
-        reason:
-          'Cross-region replication of an Object Lock bucket needs a second locked bucket and key in the DR region, managed from a DR-region stack; not built yet.',
-        compensatingControl:
-          'Object Lock COMPLIANCE mode (no deletion or overwrite by anyone until retention ends), versioning, S3 multi-AZ durability, and a second independent copy of every CloudTrail event in the KMS-encrypted CloudWatch log group kept for the audit years',
-      });
-    }
+    acceptNagFinding(this.auditBucket.node.defaultChild!, 'S3BucketReplicationEnabled', {
+      reason:
+        'Cross-region replication of an Object Lock bucket needs a second locked bucket and key in the DR region, managed from a DR-region stack; not built yet.',
+      compensatingControl:
+        'Object Lock COMPLIANCE mode (no deletion or overwrite by anyone until retention ends), versioning, S3 multi-AZ durability, and a second independent copy of every CloudTrail event in the KMS-encrypted CloudWatch log group kept for the audit years',
+    });
     new CfnOutput(this, 'AuditBucketName', {
       value: this.auditBucket.bucketName,
       description: 'WORM audit bucket (audit writer, audit:verify, live-verify)',

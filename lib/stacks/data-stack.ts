@@ -10,7 +10,7 @@ import { DEFAULT_DATABASE_PORT, HipaaPostgres } from '../../constructs/hipaa-pos
 import { HipaaVpc } from '../../constructs/hipaa-vpc';
 import { PhiDataBucket, TenantLifecycle } from '../../constructs/phi-data-bucket';
 import { PrivateWorker } from '../../constructs/private-worker';
-import { acceptFinding } from '../compliance/acknowledge';
+import { acceptFinding, acceptNagFinding } from '../compliance/acknowledge';
 import { RDS_MAX_BACKUP_RETENTION_DAYS } from '../config/schema';
 
 export interface DataStackProps extends StackProps {
@@ -101,15 +101,12 @@ export class DataStack extends Stack {
       serverAccessLogsBucket: props.accessLogsBucket,
       tenants: props.tenants,
     }).bucket;
-    for (const pack of ['HIPAA.Security', 'NIST.800.53.R5']) {
-      acceptFinding(this.phiBucket.node.defaultChild!, {
-        ruleId: `${pack}-S3BucketReplicationEnabled`,
-        reason:
-          'Object-level replication to the DR region would need a replica bucket and a replica of every tenant key there, managed from a DR-region stack; not built yet.',
-        compensatingControl:
-          'AWS Backup takes daily recovery points of the bucket into the locked vault and copies each to the DR region; versioning keeps overwritten objects 30 days',
-      });
-    }
+    acceptNagFinding(this.phiBucket.node.defaultChild!, 'S3BucketReplicationEnabled', {
+      reason:
+        'Object-level replication to the DR region would need a replica bucket and a replica of every tenant key there, managed from a DR-region stack; not built yet.',
+      compensatingControl:
+        'AWS Backup takes daily recovery points of the bucket into the locked vault and copies each to the DR region; versioning keeps overwritten objects 30 days',
+    });
 
     acceptFinding(this.phiBucket.node.defaultChild!, {
       ruleId: 'cdk-validator-cfnguard::s3_bucket_object_lock_enabled_check',
