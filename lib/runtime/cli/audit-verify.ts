@@ -5,36 +5,29 @@
  *                           [--region us-east-1] [--endpoint http://127.0.0.1:4569]
  * Exit codes: 0 intact, 1 a break or a retention problem, 2 bad arguments or an AWS error.
  */
-import { parseArgs } from 'util';
 import { auditS3Client } from '../audit/writer';
 import { verifyS3Chain } from '../audit/verify-s3';
+import { parseCliArgs, runWhenMain } from './args';
+
+const USAGE = 'usage: audit-verify --bucket <name> --tenant <id> --writer <id> [--retention-years N] [--json]';
 
 export async function main(argv: string[], out = console.log, err = console.error): Promise<number> {
-  let values;
-  try {
-    values = parseArgs({
-      args: argv,
-      options: {
-        bucket: { type: 'string' },
-        tenant: { type: 'string' },
-        writer: { type: 'string' },
-        'retention-years': { type: 'string' },
-        region: { type: 'string' },
-        endpoint: { type: 'string' },
-        json: { type: 'boolean', default: false },
-      },
-      strict: true,
-    }).values;
-  } catch (e) {
-    err(`${(e as Error).message}\nusage: audit-verify --bucket <name> --tenant <id> --writer <id> [--retention-years N] [--json]`);
-    return 2;
-  }
-  for (const required of ['bucket', 'tenant', 'writer'] as const) {
-    if (!values[required]) {
-      err(`--${required} is required\nusage: audit-verify --bucket <name> --tenant <id> --writer <id> [--retention-years N] [--json]`);
-      return 2;
-    }
-  }
+  const values = parseCliArgs(
+    argv,
+    {
+      bucket: { type: 'string' },
+      tenant: { type: 'string' },
+      writer: { type: 'string' },
+      'retention-years': { type: 'string' },
+      region: { type: 'string' },
+      endpoint: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+    ['bucket', 'tenant', 'writer'],
+    USAGE,
+    err,
+  );
+  if (!values) return 2;
   const years = values['retention-years'] === undefined ? undefined : Number(values['retention-years']);
   if (years !== undefined && (!Number.isInteger(years) || years < 1 || years > 100)) {
     err(`--retention-years got ${JSON.stringify(values['retention-years'])}; must be a whole number of years from 1 to 100`);
@@ -63,4 +56,4 @@ export async function main(argv: string[], out = console.log, err = console.erro
   }
 }
 
-if (require.main === module) void main(process.argv.slice(2)).then((code) => (process.exitCode = code));
+runWhenMain(module, main);

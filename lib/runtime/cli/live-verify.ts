@@ -5,11 +5,11 @@
  *   npm run live-verify -- --bucket <audit bucket> --audit-key <arn> --key <arn> [--key <arn> ...]
  * Exit codes: 0 as promised, 1 drift, 2 bad arguments or an AWS error (access denied, missing bucket).
  */
-import { parseArgs } from 'util';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { liveVerify } from '../live-verify';
 import { auditTargets, OUTPUT_NAMES } from './outputs';
+import { parseCliArgs, runWhenMain } from './args';
 
 const USAGE =
   'usage: live-verify (--outputs <cdk-outputs.json> | --bucket <name> --audit-key <arn> [--key <arn>...]) [--audit-years N] [--region R] [--json]';
@@ -20,25 +20,22 @@ export async function main(
   out = console.log,
   err = console.error,
 ): Promise<number> {
-  let v;
-  try {
-    v = parseArgs({
-      args: argv,
-      options: {
-        outputs: { type: 'string' },
-        bucket: { type: 'string' },
-        'audit-key': { type: 'string' },
-        key: { type: 'string', multiple: true },
-        'audit-years': { type: 'string', default: '7' },
-        region: { type: 'string' },
-        json: { type: 'boolean', default: false },
-      },
-      strict: true,
-    }).values;
-  } catch (e) {
-    err(`${(e as Error).message}\n${USAGE}`);
-    return 2;
-  }
+  const v = parseCliArgs(
+    argv,
+    {
+      outputs: { type: 'string' },
+      bucket: { type: 'string' },
+      'audit-key': { type: 'string' },
+      key: { type: 'string', multiple: true },
+      'audit-years': { type: 'string', default: '7' },
+      region: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+    [],
+    USAGE,
+    err,
+  );
+  if (!v) return 2;
   const years = Number(v['audit-years']);
   if (!Number.isInteger(years) || years < 6 || years > 100) {
     err(`--audit-years got ${JSON.stringify(v['audit-years'])}; must be a whole number of years, at least 6\n${USAGE}`);
@@ -73,4 +70,4 @@ export async function main(
   }
 }
 
-if (require.main === module) void main(process.argv.slice(2)).then((code) => (process.exitCode = code));
+runWhenMain(module, main);

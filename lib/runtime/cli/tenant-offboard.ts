@@ -7,12 +7,12 @@
  * Exit codes: 0 scheduled (or plan printed and confirmed), 1 refused or not confirmed, 2 bad arguments or AWS error.
  */
 import { randomUUID } from 'crypto';
-import { parseArgs } from 'util';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { AuditLogWriter, auditS3Client } from '../audit/writer';
 import { OffboardRefused, offboardTenant, planOffboarding } from '../offboard-tenant';
 import { auditTargets } from './outputs';
+import { parseCliArgs, runWhenMain } from './args';
 
 const USAGE =
   'usage: tenant-offboard --tenant <id> --key <arn|alias> --actor <who> (--outputs <file> | --bucket <audit bucket> --audit-key <arn>) [--confirm <tenant id>]';
@@ -23,32 +23,23 @@ export async function main(
   out = console.log,
   err = console.error,
 ): Promise<number> {
-  let v;
-  try {
-    v = parseArgs({
-      args: argv,
-      options: {
-        tenant: { type: 'string' },
-        key: { type: 'string' },
-        actor: { type: 'string' },
-        confirm: { type: 'string' },
-        outputs: { type: 'string' },
-        bucket: { type: 'string' },
-        'audit-key': { type: 'string' },
-        region: { type: 'string' },
-      },
-      strict: true,
-    }).values;
-  } catch (e) {
-    err(`${(e as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  for (const r of ['tenant', 'key', 'actor'] as const) {
-    if (!v[r]) {
-      err(`--${r} is required\n${USAGE}`);
-      return 2;
-    }
-  }
+  const v = parseCliArgs(
+    argv,
+    {
+      tenant: { type: 'string' },
+      key: { type: 'string' },
+      actor: { type: 'string' },
+      confirm: { type: 'string' },
+      outputs: { type: 'string' },
+      bucket: { type: 'string' },
+      'audit-key': { type: 'string' },
+      region: { type: 'string' },
+    },
+    ['tenant', 'key', 'actor'],
+    USAGE,
+    err,
+  );
+  if (!v) return 2;
   try {
     const { bucket, auditKey } = auditTargets(v);
     if (!bucket || !auditKey) {
@@ -81,4 +72,4 @@ export async function main(
   }
 }
 
-if (require.main === module) void main(process.argv.slice(2)).then((code) => (process.exitCode = code));
+runWhenMain(module, main);
