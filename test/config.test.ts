@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ConfigError, loadConfig, parseConfig } from '../lib/config/load';
+import { DEFAULT_POSTGRES_VERSION, RDS_POSTGRES_MINORS, RDS_POSTGRES_VERSIONS } from '../lib/config/postgres-versions';
 import { auditLogRetentionDays, availabilityZones } from '../lib/config/schema';
 
 const ROOT = path.join(__dirname, '..');
@@ -48,7 +49,7 @@ describe('deployment config', () => {
       instanceClass: 'db.r6g.large',
       allocatedStorageGiB: 100,
       maxAllocatedStorageGiB: 500,
-      engineVersion: '16.4',
+      engineVersion: DEFAULT_POSTGRES_VERSION,
     });
     expect(c.waf.sensitivePaths).toContain('/login');
   });
@@ -97,8 +98,14 @@ describe('deployment config', () => {
     [
       'an unsupported engine version',
       { database: { engineVersion: '12.1' } },
-      /database\.engineVersion: got "12.1"; must be a PostgreSQL version/,
+      /database\.engineVersion: got "12.1"; must be an RDS for PostgreSQL version that RDS still creates/,
     ],
+    [
+      'a minor RDS no longer creates (issue 11: 16.4)',
+      { database: { engineVersion: '16.4' } },
+      /database\.engineVersion: got "16.4"; must be an RDS .*: 14\.18, .*17\.9.*; to allow a newer minor, add it to lib\/config\/postgres-versions\.ts/,
+    ],
+    ['an engine version given as a number', { database: { engineVersion: 17.9 } }, /database\.engineVersion: got 17\.9; must be an RDS/],
     [
       'max storage below allocated storage',
       { database: { allocatedStorageGiB: 200, maxAllocatedStorageGiB: 100 } },
@@ -124,6 +131,15 @@ describe('deployment config', () => {
     const msg = errorOf({ ...base(), ...change });
     expect(msg).toMatch(/^Invalid deployment config test\.json:/);
     expect(msg).toMatch(message);
+  });
+
+  test('the engine-version table: every listed version is accepted, the default is its newest 17.x, and it is dated', () => {
+    for (const engineVersion of RDS_POSTGRES_VERSIONS) {
+      expect(parseConfig({ ...base(), database: { engineVersion } }).database.engineVersion).toBe(engineVersion);
+    }
+    expect(DEFAULT_POSTGRES_VERSION).toBe(`17.${Math.max(...RDS_POSTGRES_MINORS['17'])}`);
+    expect(RDS_POSTGRES_VERSIONS).not.toContain('16.4');
+    expect(loadConfig('default').database.engineVersion).toBe(DEFAULT_POSTGRES_VERSION);
   });
 
   test('a missing required field is named', () => {

@@ -1,4 +1,5 @@
 import { Match } from 'aws-cdk-lib/assertions';
+import { DEFAULT_POSTGRES_VERSION, postgresMajor } from '../lib/config/postgres-versions';
 import { defaultDeployment, synthReference, testConfig } from './helpers/synth';
 
 const data = () => defaultDeployment().template('Data');
@@ -8,7 +9,7 @@ describe('PostgreSQL (Multi-AZ instance)', () => {
   test('Multi-AZ, isolated, not public, encrypted with the database key', () => {
     data().hasResourceProperties('AWS::RDS::DBInstance', {
       Engine: 'postgres',
-      EngineVersion: '16.4',
+      EngineVersion: DEFAULT_POSTGRES_VERSION,
       DBInstanceClass: 'db.r6g.large',
       MultiAZ: true,
       PubliclyAccessible: false,
@@ -41,7 +42,7 @@ describe('PostgreSQL (Multi-AZ instance)', () => {
 
   test('TLS forced (rds.force_ssl = 1, TLS 1.2 minimum) in a parameter group the stack owns', () => {
     data().hasResourceProperties('AWS::RDS::DBParameterGroup', {
-      Family: 'postgres16',
+      Family: `postgres${postgresMajor(DEFAULT_POSTGRES_VERSION)}`,
       Parameters: Match.objectLike({ 'rds.force_ssl': '1', ssl_min_protocol_version: 'TLSv1.2', password_encryption: 'scram-sha-256' }),
     });
     const groups = Object.keys(data().findResources('AWS::RDS::DBParameterGroup'));

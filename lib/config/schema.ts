@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_POSTGRES_VERSION, RDS_POSTGRES_VERSIONS, RDS_POSTGRES_VERSIONS_CHECKED_ON } from './postgres-versions';
 import { ALLOWED_REGION_NAMES, ALLOWED_REGIONS } from './regions';
 
 /** Audit retention in years → the CloudWatch Logs retention (days) that covers it. */
@@ -41,7 +42,6 @@ export function retentionLifecycleDays(value: string): number {
 }
 const ENV_NAME = /^[a-z][a-z0-9-]{1,18}[a-z0-9]$/;
 const INSTANCE_CLASS = /^db\.(t4g|m6g|m6i|m7g|m7i|r6g|r6i|r7g|r7i)\.(medium|large|xlarge|[2-9]xlarge|1[0-9]xlarge|2[0-4]xlarge)$/;
-const PG_VERSION = /^(14|15|16|17)\.\d{1,2}$/;
 const ACM_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/;
 const DOMAIN = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const URL_PATH = /^\/[A-Za-z0-9._~\-/]*$/;
@@ -92,9 +92,10 @@ const database = z.strictObject({
     .max(65536, { error: 'must be an integer from 20 to 65536' })
     .default(500),
   engineVersion: z
-    .string()
-    .regex(PG_VERSION, { error: 'must be a PostgreSQL version "<major>.<minor>" with major 14 to 17, e.g. 16.4' })
-    .default('16.4'),
+    .enum(RDS_POSTGRES_VERSIONS as [string, ...string[]], {
+      error: `must be an RDS for PostgreSQL version that RDS still creates (table checked ${RDS_POSTGRES_VERSIONS_CHECKED_ON}): ${RDS_POSTGRES_VERSIONS.join(', ')}; to allow a newer minor, add it to lib/config/postgres-versions.ts (see docs/configuration-database.md)`,
+    })
+    .default(DEFAULT_POSTGRES_VERSION),
 });
 
 const waf = z.strictObject({
