@@ -160,6 +160,9 @@ export async function startRdsModel(): Promise<RdsModel> {
     }
   };
 
+  // Stop the server even if the test process ends without afterAll (a crash, a timeout).
+  process.once('exit', stop);
+
   try {
     const su = await connect('postgres', superPassword);
     try {
