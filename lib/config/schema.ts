@@ -302,16 +302,14 @@ function crossFieldChecks(c: Record<string, unknown>, ctx: z.RefinementCtx): voi
     });
   }
   const waf = isRecord(c.waf) ? c.waf : undefined;
-  if (
-    waf &&
-    isInt(waf.sensitiveRateLimitPerFiveMinutes) &&
-    waf.sensitiveRateLimitPerFiveMinutes > (isInt(waf.rateLimitPerFiveMinutes) ? waf.rateLimitPerFiveMinutes : 2000)
-  ) {
+  const rate = waf?.rateLimitPerFiveMinutes;
+  const sensitive = waf?.sensitiveRateLimitPerFiveMinutes;
+  if (isInt(rate) && rate >= 100 && isInt(sensitive) && sensitive > rate) {
     ctx.addIssue({
       code: 'custom',
       path: ['waf', 'sensitiveRateLimitPerFiveMinutes'],
-      input: waf.sensitiveRateLimitPerFiveMinutes,
-      message: `must not exceed waf.rateLimitPerFiveMinutes (${isInt(waf.rateLimitPerFiveMinutes) ? waf.rateLimitPerFiveMinutes : '2000, the default'})`,
+      input: sensitive,
+      message: `must not exceed waf.rateLimitPerFiveMinutes (${rate})`,
     });
   }
   const tenants = Array.isArray(c.tenants) ? c.tenants : [];
