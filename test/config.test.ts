@@ -82,7 +82,7 @@ describe('deployment config', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cfg-'));
     fs.writeFileSync(path.join(dir, 'broken.json'), '{ "environment": ');
     expect(() => loadConfig('broken', dir)).toThrow(
-      /broken\.json \(1 problem\):\n- \(file\): line 1, column \d+: syntax error: a value is expected/,
+      /broken\.json \(2 problems\):\n- \(file\): line 1, column \d+: syntax error: a value is expected/,
     );
   });
 });
