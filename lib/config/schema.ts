@@ -23,6 +23,9 @@ export const IMMUTABLE = {
     "Set it right before the first deploy: once the Vault Lock grace period (3 days) ends, the vaults' minimum retention cannot be changed, by anyone.",
 } as const;
 
+/** Audit retention the config accepts, in years: the HIPAA minimum (45 CFR 164.316(b)(2)(i)) to the longest log retention. */
+export const AUDIT_RETENTION_YEARS = { min: 6, max: 10 } as const;
+
 /** The longest automated-backup (point-in-time recovery) window RDS offers. */
 export const RDS_MAX_BACKUP_RETENTION_DAYS = 35;
 
