@@ -19,7 +19,15 @@ export function parseCliArgs<const O extends Options>(
 ): Values<O> | undefined {
   let values: Values<O>;
   try {
-    values = parseArgs({ args: argv, options, strict: true }).values;
+    const parsed = parseArgs({ args: argv, options, strict: true, tokens: true });
+    values = parsed.values;
+    // parseArgs keeps the last of a repeated option silently; a repeat is a mistake unless the option is a list.
+    const seen = new Set<string>();
+    for (const t of parsed.tokens) {
+      if (t.kind !== 'option' || options[t.name]?.multiple) continue;
+      if (seen.has(t.name)) throw new Error(`--${t.name} is given more than once; give it once`);
+      seen.add(t.name);
+    }
   } catch (e) {
     err(`${(e as Error).message}\n${usage}`);
     return undefined;
