@@ -67,7 +67,7 @@ export async function main(
   if ('exit' in p) return p.exit;
   const v = p.values;
   try {
-    const years = auditYearsOption('--audit-years', v['audit-years']!);
+    const years = auditYearsOption('--audit-years', v['audit-years']);
     const region = v.region === undefined ? undefined : regionOption('--region', v.region);
     if (v.environment !== undefined && !v.outputs) throw new SetupError('--environment chooses from an --outputs file; pass --outputs too');
     const { bucket, auditKey, outputs, deployment } = auditTargets(v);
