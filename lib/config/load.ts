@@ -48,7 +48,16 @@ function describeIssue(issue: z.core.$ZodIssue): ConfigProblem[] {
   }
   if (issue.code === 'invalid_type' && issue.message.startsWith('Invalid input')) {
     const got = issue.input === null ? 'null' : Array.isArray(issue.input) ? 'array' : typeof issue.input;
-    return [{ field, message: `got ${given}; expected ${issue.expected}, not ${got}` }];
+    const how: Record<string, string> = {
+      number: 'write a number without quotes',
+      boolean: 'write true or false without quotes',
+      string: 'write it in double quotes',
+      array: 'write a list in [ ]',
+      object: 'write an object in { }',
+    };
+    return [
+      { field, message: `got ${given}; expected ${issue.expected}, not ${got}${how[issue.expected] ? `: ${how[issue.expected]}` : ''}` },
+    ];
   }
   return [{ field, message: `got ${given}; ${issue.message}` }];
 }
