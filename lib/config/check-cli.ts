@@ -13,7 +13,8 @@ import { DeploymentConfig } from './schema';
 export const USAGE = `usage: config:check <name> [<name>...] [--config-dir <dir>] [--all] [--json]
   Validates config/<name>.json (every problem at once) without synthesizing templates.
   --config-dir <dir>  read <name>.json from <dir> instead of config/
-  --all               check every config in the directory, and that their VPC blocks do not overlap
+  --all               check every config in the directory
+  With several configs, also checks that their VPC blocks do not overlap (same or unknown account).
   --json              print the result as JSON
 Exit codes: 0 valid, 1 problems found, 2 bad arguments.`;
 
