@@ -356,6 +356,13 @@ describe('tenant-offboard: bad arguments and inputs never act', () => {
   });
 });
 
+test('a multi-region key ARN is a key ARN', async () => {
+  const mrk = 'arn:aws:kms:us-east-1:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab';
+  const r = await run(liveVerify, ['--outputs', PROD, '--key', mrk]);
+  expect(r.code).toBe(0);
+  expect(kmsmock.commandCalls(DescribeKeyCommand).map((c) => c.args[0].input.KeyId)).toContain(mrk);
+});
+
 describe('every command answers --help with its usage and exit code 0', () => {
   test.each([
     ['evidence', (o: (s: string) => void) => Promise.resolve(evidence(['--help'], o, o))],

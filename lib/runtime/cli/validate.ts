@@ -70,7 +70,7 @@ export function kmsArnOption(option: string, value: string): Arn {
     arn.service !== 'kms' ||
     !arn.region ||
     !arn.account ||
-    !/^(key\/[0-9a-f-]{1,64}|alias\/[A-Za-z0-9/_-]{1,250})$/.test(arn.resource)
+    !/^(key\/(mrk-)?[0-9a-f-]{1,64}|alias\/[A-Za-z0-9/_-]{1,250})$/.test(arn.resource)
   ) {
     throw new SetupError(`${option} got ${shown(value)}; must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>) or alias ARN`);
   }
