@@ -19,8 +19,8 @@ try {
   addReferenceDeployment(app, config);
 } catch (e) {
   if (e instanceof ConfigError) {
-    // Stop before any template is written.
-    console.error(e.message);
+    // Stop before any template is written: exit 1, the message only (no stack trace).
+    console.error(`${e.message}\nNothing was written. Check a config quickly with: npm run config:check -- ${name}`);
     process.exit(1);
   }
   throw e;

@@ -1,9 +1,9 @@
+import { DEFAULT_POSTGRES_VERSION } from '../lib/config/postgres-versions';
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ConfigError, loadConfig, parseConfig } from '../lib/config/load';
-import { DEFAULT_POSTGRES_VERSION, RDS_POSTGRES_MINORS, RDS_POSTGRES_VERSIONS } from '../lib/config/postgres-versions';
 import { auditLogRetentionDays, availabilityZones } from '../lib/config/schema';
 
 const ROOT = path.join(__dirname, '..');
@@ -54,92 +54,11 @@ describe('deployment config', () => {
     expect(c.waf.sensitivePaths).toContain('/login');
   });
 
-  test.each([
-    ['an unknown top-level field', { auditRetentionYear: 7 }, /auditRetentionYear: unknown field/],
-    ['an unknown nested field', { database: { instanceClass: 'db.r6g.large', storage: 10 } }, /database\.storage: unknown field/],
-    [
-      'a region outside the allowed list',
-      { region: 'ap-east-1' },
-      /region: got "ap-east-1"; region must be one of the allowed regions: us-east-1/,
-    ],
-    ['a DR region equal to the primary', { drRegion: 'us-east-1' }, /drRegion: got "us-east-1"; must differ from region/],
-    ['audit retention below six years', { auditRetentionYears: 5 }, /auditRetentionYears: got 5; must be at least 6 years/],
-    ['audit retention above ten years', { auditRetentionYears: 11 }, /auditRetentionYears: got 11; must be at most 10 years/],
-    ['fractional audit years', { auditRetentionYears: 6.5 }, /auditRetentionYears: got 6.5; must be a whole number/],
-    ['audit years given as a string', { auditRetentionYears: '7' }, /auditRetentionYears: got "7"; expected number/],
-    ['backup retention below 35 days', { backupRetentionDays: 30 }, /backupRetentionDays: got 30; must be at least 35 days/],
-    ['an account id that is not 12 digits', { account: '12345' }, /account: got "12345"; must be a 12-digit AWS account id/],
-    ['an environment name with capitals', { environment: 'Prod' }, /environment: got "Prod"; must be 3-20 characters/],
-    ['a domain that is not a DNS name', { domainName: 'not a domain' }, /domainName: got "not a domain"/],
-    ['no alert e-mail', { alertEmails: [] }, /alertEmails: got \[\]; must list at least one e-mail address/],
-    ['a malformed alert e-mail', { alertEmails: ['ops'] }, /alertEmails\[0\]: got "ops"; must be an e-mail address/],
-    ['an existing certificate without ARN', { certificate: { mode: 'existing' } }, /certificate\.arn: missing; this field is required/],
-    [
-      'a malformed certificate ARN',
-      { certificate: { mode: 'existing', arn: 'arn:aws:iam::1:x' } },
-      /certificate\.arn: got "arn:aws:iam::1:x"; must be an ACM certificate ARN/,
-    ],
-    [
-      'an unknown certificate mode',
-      { certificate: { mode: 'import' } },
-      /certificate\.mode: got \{"mode":"import"\}; certificate\.mode must be "existing"/,
-    ],
-    [
-      'a hosted zone id without its name',
-      { certificate: { mode: 'create', hostedZoneId: 'Z123ABC' } },
-      /certificate: .*hostedZoneId and hostedZoneName go together/,
-    ],
-    [
-      'a hosted zone that is not a parent of the domain',
-      { certificate: { mode: 'create', hostedZoneId: 'Z123ABC', hostedZoneName: 'other.com' } },
-      /certificate\.hostedZoneName: got "other.com"; must be domainName/,
-    ],
-    ['a burstable old instance class', { database: { instanceClass: 'db.t2.micro' } }, /database\.instanceClass: got "db.t2.micro"/],
-    [
-      'an unsupported engine version',
-      { database: { engineVersion: '12.1' } },
-      /database\.engineVersion: got "12.1"; must be an RDS for PostgreSQL version that RDS still creates/,
-    ],
-    [
-      'a minor RDS no longer creates (issue 11: 16.4)',
-      { database: { engineVersion: '16.4' } },
-      /database\.engineVersion: got "16.4"; must be an RDS .*: 14\.18, .*17\.9.*; to allow a newer minor, add it to lib\/config\/postgres-versions\.ts/,
-    ],
-    ['an engine version given as a number', { database: { engineVersion: 17.9 } }, /database\.engineVersion: got 17\.9; must be an RDS/],
-    [
-      'max storage below allocated storage',
-      { database: { allocatedStorageGiB: 200, maxAllocatedStorageGiB: 100 } },
-      /database\.maxAllocatedStorageGiB: got 100; must be at least database\.allocatedStorageGiB \(200\)/,
-    ],
-    ['a tenant id with upper case', { tenants: [{ id: 'Acme' }] }, /tenants\[0\]\.id: got "Acme"; must be 3-32 characters/],
-    ['a tenant id that escapes a prefix', { tenants: [{ id: '../acme' }] }, /tenants\[0\]\.id: got "..\/acme"/],
-    ['a tenant id with a slash', { tenants: [{ id: 'acme/x' }] }, /tenants\[0\]\.id: got "acme\/x"/],
-    ['a too-short tenant id', { tenants: [{ id: 'ab' }] }, /tenants\[0\]\.id: got "ab"/],
-    ['duplicate tenant ids', { tenants: [{ id: 'acme' }, { id: 'acme' }] }, /tenants\[1\]\.id: got "acme"; duplicates another tenant id/],
-    ['an unknown tenant field', { tenants: [{ id: 'acme', name: 'Acme' }] }, /tenants\[0\]\.name: unknown field/],
-    [
-      'a sensitive-path rate above the global rate',
-      { waf: { rateLimitPerFiveMinutes: 500, sensitiveRateLimitPerFiveMinutes: 600 } },
-      /waf\.sensitiveRateLimitPerFiveMinutes: got 600; must not exceed waf\.rateLimitPerFiveMinutes \(500\)/,
-    ],
-    [
-      'a sensitive path without a leading slash',
-      { waf: { sensitivePaths: ['login'] } },
-      /waf\.sensitivePaths\[0\]: got "login"; must be a URL path/,
-    ],
-  ])('rejects %s, naming the field, the value and what is allowed', (_what, change, message) => {
-    const msg = errorOf({ ...base(), ...change });
-    expect(msg).toMatch(/^Invalid deployment config test\.json:/);
-    expect(msg).toMatch(message);
-  });
-
-  test('the engine-version table: every listed version is accepted, the default is its newest 17.x, and it is dated', () => {
-    for (const engineVersion of RDS_POSTGRES_VERSIONS) {
-      expect(parseConfig({ ...base(), database: { engineVersion } }).database.engineVersion).toBe(engineVersion);
-    }
-    expect(DEFAULT_POSTGRES_VERSION).toBe(`17.${Math.max(...RDS_POSTGRES_MINORS['17'])}`);
-    expect(RDS_POSTGRES_VERSIONS).not.toContain('16.4');
-    expect(loadConfig('default').database.engineVersion).toBe(DEFAULT_POSTGRES_VERSION);
+  // Every field and class of mistake: test/config-corpus.test.ts.
+  test('a message names the file, counts the problems, and gives field, value and what is allowed', () => {
+    expect(errorOf({ ...base(), auditRetentionYears: 5 })).toMatch(
+      /^Invalid deployment config test\.json \(1 problem\):\n- auditRetentionYears: got 5; must be at least 6 years/,
+    );
   });
 
   test('a missing required field is named', () => {
@@ -163,24 +82,66 @@ describe('deployment config', () => {
   test('a file that is not JSON is reported with its path', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cfg-'));
     fs.writeFileSync(path.join(dir, 'broken.json'), '{ "environment": ');
-    expect(() => loadConfig('broken', dir)).toThrow(/broken\.json is not valid JSON/);
+    expect(() => loadConfig('broken', dir)).toThrow(
+      /broken\.json \(2 problems\):\n- \(file\): line 1, column \d+: syntax error: a value is expected/,
+    );
   });
 });
 
 describe('cdk app entry with a bad config', () => {
-  test('exits non-zero, names the field, and writes no template', () => {
+  const tsx = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+  /** Run the real app entry (bin/hipaa-stack.ts) on a config directory; returns its exit code, stderr and the files it wrote. */
+  const synth = (files: Record<string, string>, name = 'bad', configDir?: string) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cfg-'));
-    fs.writeFileSync(path.join(dir, 'bad.json'), JSON.stringify({ ...base(), auditRetentionYears: 3 }));
+    for (const [f, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, f), content);
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'out-'));
-    const tsx = path.join(ROOT, 'node_modules', '.bin', 'tsx');
     const run = spawnSync(tsx, [path.join(ROOT, 'bin', 'hipaa-stack.ts')], {
       cwd: ROOT,
       encoding: 'utf8',
-      env: { ...process.env, CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: JSON.stringify({ config: 'bad', configDir: dir }) },
+      env: { ...process.env, CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: JSON.stringify({ config: name, configDir: configDir ?? dir }) },
     });
-    expect(run.status).toBe(1);
-    expect(run.stderr).toMatch(/auditRetentionYears: got 3; must be at least 6 years/);
-    const written = execFileSync('find', [outdir, '-name', '*.template.json'], { encoding: 'utf8' });
-    expect(written.trim()).toBe('');
+    return { status: run.status, stderr: run.stderr, written: execFileSync('find', [outdir, '-type', 'f'], { encoding: 'utf8' }).trim() };
+  };
+
+  test('several problems at once, including a type error and the cases that used to crash: exit 1, no stack trace, nothing written', () => {
+    const r = synth({
+      'bad.json': JSON.stringify({
+        ...base(),
+        auditRetentionYears: '7',
+        vpcCidr: '10.999.0.0/16',
+        alertEmails: ['sec@example.com', 'Sec@example.com'],
+        certificate: { mode: 'existing', arn: 'arn:aws:acm:eu-west-1:111122223333:certificate/12345678-1234-1234-1234-123456789012' },
+      }),
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/\(4 problems\)/);
+    expect(r.stderr).toMatch(/- auditRetentionYears: got "7"; expected number/);
+    expect(r.stderr).toMatch(/- vpcCidr: got "10\.999\.0\.0\/16"; has 999 where a number 0-255 belongs/);
+    expect(r.stderr).toMatch(/- alertEmails\[1\]: got "Sec@example\.com"; repeats alertEmails\[0\]/);
+    expect(r.stderr).toMatch(/- certificate\.arn: .*is in region eu-west-1/);
+    expect(r.stderr).toMatch(/npm run config:check -- bad/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.written).toBe('');
+  });
+
+  test('too many tenants for one shard: refused before any template is written', () => {
+    const tenants = Array.from({ length: 90 }, (_, i) => ({ id: `t${String(i).padStart(4, '0')}` }));
+    const r = synth({ 'bad.json': JSON.stringify({ ...base(), tenantShards: 1, tenants }) });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/- tenants: .*shard 0 of 1 would hold 90 tenants/);
+    expect(r.written).toBe('');
+  });
+
+  test('a file with a byte-order mark and a duplicated key; a configDir that does not exist', () => {
+    const r = synth({ 'bad.json': `\ufeff{"environment": "a1b", "environment": "a2b"}` });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/- \(file\): line 1, column 1: the file starts with a byte-order mark/);
+    expect(r.stderr).toMatch(/- environment: line 1, column \d+: duplicate key "environment"/);
+    expect(r.written).toBe('');
+    const missing = synth({}, 'default', path.join(os.tmpdir(), 'no-such-config-dir'));
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toMatch(/configDir ".*no-such-config-dir" \(context key "configDir"\) does not exist/);
+    expect(missing.stderr).not.toMatch(/\n\s+at /);
+    expect(missing.written).toBe('');
   });
 });

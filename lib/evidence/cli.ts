@@ -14,6 +14,10 @@ const USAGE = `usage:
   evidence diff <old> <new> [--allow-weakening] [--json]`;
 
 export function run(argv: string[], out: (s: string) => void = console.log, err: (s: string) => void = console.error): number {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    out(`${USAGE}\nExit codes: 0 ok, 1 mismatch or weakened control, 2 bad arguments or unreadable input.`);
+    return 0;
+  }
   const flags = new Set(argv.filter((a) => a.startsWith('--')));
   const args = argv.filter((a) => !a.startsWith('--'));
   const known = new Set(['--allow-weakening', '--json']);

@@ -8,7 +8,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { deniesInsecureTransport, statements } from '../compliance/rules/rule';
-import { describeAwsError } from './audit/writer';
+import { setupErrorFromAws } from './setup-error';
 
 export interface LiveCheck {
   readonly resource: string;
@@ -37,15 +37,26 @@ const check = (resource: string, name: string, expected: string, actual: unknown
   ok,
 });
 
-/** Run a read call; an AccessDenied or missing resource becomes a failed check, not a crash. */
+/**
+ * Errors that mean a setting is absent: drift, reported as a failed check. Every other error (access denied,
+ * no region, no credentials, a missing bucket or key, the network) is the caller's set-up: it stops the run
+ * with exit code 2 and never reads as drift.
+ */
+const NOT_CONFIGURED = new Set([
+  'ObjectLockConfigurationNotFoundError',
+  'ServerSideEncryptionConfigurationNotFoundError',
+  'NoSuchBucketPolicy',
+  'NoSuchPublicAccessBlockConfiguration',
+]);
+
+/** Run a read call; a setting that is absent becomes a failed check, anything else a SetupError. */
 async function read<T>(resource: string, name: string, call: () => Promise<T>, out: LiveCheck[]): Promise<T | undefined> {
   try {
     return await call();
   } catch (e) {
     const n = (e as { name?: string }).name ?? '';
-    if (['NoSuchBucket', 'AccessDenied', 'AccessDeniedException', 'NotFoundException', 'CredentialsProviderError'].includes(n))
-      throw describeAwsError(e, `${name} on ${resource}`);
-    out.push(check(resource, name, 'configured', `${n}: ${(e as Error).message}`, false));
+    if (!NOT_CONFIGURED.has(n)) throw setupErrorFromAws(e, `${name} on ${resource}`);
+    out.push(check(resource, name, 'configured', `not configured (${n})`, false));
     return undefined;
   }
 }

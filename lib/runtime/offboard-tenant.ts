@@ -5,12 +5,24 @@ import {
   ListResourceTagsCommand,
   ScheduleKeyDeletionCommand,
 } from '@aws-sdk/client-kms';
-import { aws, AuditLogWriter, describeAwsError } from './audit/writer';
+import { TENANT_ID } from '../config/schema';
+import { AuditLogWriter } from './audit/writer';
+import { SetupError, setupErrorFromAws } from './setup-error';
 
 /** Tag that marks a key as one tenant's own. */
 export const TENANT_TAG = 'hipaa-stack:tenant';
 
-export interface OffboardPlan {
+/** The alias a tenant's key carries in an environment (constructs/tenant-resources.ts). */
+export const tenantKeyAlias = (environment: string, tenant: string) => `alias/hipaa/${environment}/tenant/${tenant}`;
+
+/** Where the offboarding must happen: the environment, and its account and region (from its outputs). */
+export interface OffboardTarget {
+  readonly environment: string;
+  readonly account: string;
+  readonly region: string;
+}
+
+export interface OffboardPlan extends OffboardTarget {
   readonly tenant: string;
   readonly keyArn: string;
   readonly aliases: string[];
@@ -24,13 +36,32 @@ export class OffboardRefused extends Error {
   }
 }
 
+async function aws<T>(what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (e) {
+    throw setupErrorFromAws(e, what);
+  }
+}
+
 /**
- * Check that a key is the tenant's own (customer-managed, enabled, tagged with the tenant and nothing
- * shared) and return what would be scheduled. Read-only.
+ * Check that a key is the tenant's own in the target environment: in the target's account and region,
+ * customer-managed, enabled, tagged with the tenant and nothing shared, carrying exactly the environment's
+ * alias for the tenant and no other. Returns what would be scheduled. Read-only; the tenant id is checked
+ * before any call.
  */
-export async function planOffboarding(kms: KMSClient, tenant: string, keyId: string): Promise<OffboardPlan> {
+export async function planOffboarding(kms: KMSClient, tenant: string, keyId: string, target: OffboardTarget): Promise<OffboardPlan> {
+  if (!TENANT_ID.test(tenant))
+    throw new SetupError(`tenant id ${JSON.stringify(tenant)} is not valid (3-32 lower-case letters and digits)`);
   const d = await aws(`describing key ${keyId}`, () => kms.send(new DescribeKeyCommand({ KeyId: keyId })));
-  const m = d.KeyMetadata!;
+  const m = d.KeyMetadata;
+  if (!m?.Arn || !m.KeyId) throw new SetupError(`describing key ${keyId} returned no key metadata`);
+  const [, , , region, account] = m.Arn.split(':');
+  if (account !== target.account || region !== target.region) {
+    throw new OffboardRefused(
+      `key ${m.Arn} is in account ${account}, region ${region}, but environment ${target.environment} is in account ${target.account}, region ${target.region}`,
+    );
+  }
   if (m.KeyManager !== 'CUSTOMER')
     throw new OffboardRefused(`key ${m.Arn} is AWS-managed; only a tenant's own customer-managed key can be shredded`);
   if (m.KeyState === 'PendingDeletion')
@@ -48,14 +79,30 @@ export async function planOffboarding(kms: KMSClient, tenant: string, keyId: str
   }
   const aliases = await aws(`listing the aliases of ${m.Arn}`, () => kms.send(new ListAliasesCommand({ KeyId: m.KeyId })));
   const names = (aliases.Aliases ?? []).map((a) => a.AliasName ?? '');
-  const foreign = names.filter((n) => !n.includes(`/tenant/${tenant}`));
-  if (foreign.length) throw new OffboardRefused(`key ${m.Arn} has aliases that are not this tenant's: ${foreign.join(', ')}; refusing`);
-  return { tenant, keyArn: m.Arn!, aliases: names, pendingWindowDays: 30 };
+  const expected = tenantKeyAlias(target.environment, tenant);
+  const foreign = names.filter((n) => n !== expected);
+  if (foreign.length) throw new OffboardRefused(`key ${m.Arn} has aliases that are not ${expected}: ${foreign.join(', ')}; refusing`);
+  if (!names.includes(expected)) {
+    throw new OffboardRefused(
+      `key ${m.Arn} does not carry ${expected}: it is not tenant ${tenant}'s key in environment ${target.environment}`,
+    );
+  }
+  return { ...target, tenant, keyArn: m.Arn, aliases: names, pendingWindowDays: 30 };
+}
+
+/** The plan in one sentence: the account, region, environment and resource the action touches. */
+export function describePlan(plan: OffboardPlan, auditBucket: string): string {
+  return (
+    `schedule deletion of KMS key ${plan.keyArn} (aliases: ${plan.aliases.join(', ')}) of tenant ${plan.tenant} in ` +
+    `${plan.pendingWindowDays} days; account ${plan.account}, region ${plan.region}, environment ${plan.environment}; ` +
+    `audit event to bucket ${auditBucket}`
+  );
 }
 
 /**
- * Crypto-shred a tenant: write an audit event, then schedule deletion of the tenant's key with the maximum
- * 30-day window. Every ciphertext under the key becomes unreadable once the key is deleted.
+ * Crypto-shred a tenant: schedule deletion of the tenant's key with the maximum 30-day window, then record
+ * the outcome (success or failure) in the audit log. The writer must be open (its bucket reachable) first.
+ * Every ciphertext under the key becomes unreadable once the key is deleted.
  */
 export async function offboardTenant(
   kms: KMSClient,
@@ -64,25 +111,36 @@ export async function offboardTenant(
   actor: string,
   requestId: string,
 ): Promise<Date> {
-  const event = (outcome: 'success' | 'failure') => ({
-    actor,
-    action: 'tenant.offboard.schedule-key-deletion',
-    resource: plan.keyArn,
-    tenant: plan.tenant,
-    time: new Date().toISOString(),
-    sourceIp: '127.0.0.1',
-    userAgent: 'hipaa-stack tenant-offboard',
-    outcome,
-    requestId,
-  });
-  audit.append(event('success'));
-  await audit.flush();
+  const record = async (outcome: 'success' | 'failure') => {
+    audit.append({
+      actor,
+      action: 'tenant.offboard.schedule-key-deletion',
+      resource: plan.keyArn,
+      tenant: plan.tenant,
+      time: new Date().toISOString(),
+      sourceIp: '127.0.0.1',
+      userAgent: 'hipaa-stack tenant-offboard',
+      outcome,
+      requestId,
+    });
+    await audit.flush();
+  };
+  let deletionDate: Date;
   try {
     const r = await kms.send(new ScheduleKeyDeletionCommand({ KeyId: plan.keyArn, PendingWindowInDays: plan.pendingWindowDays }));
-    return r.DeletionDate!;
+    deletionDate = r.DeletionDate ?? new Date(Date.now() + plan.pendingWindowDays * 86_400_000);
   } catch (e) {
-    audit.append(event('failure'));
-    await audit.flush().catch(() => undefined);
-    throw describeAwsError(e, `scheduling deletion of ${plan.keyArn}`);
+    await record('failure').catch(() => undefined);
+    throw setupErrorFromAws(e, `scheduling deletion of ${plan.keyArn}`);
   }
+  try {
+    await record('success');
+  } catch (e) {
+    throw new Error(
+      `the deletion of ${plan.keyArn} is scheduled for ${deletionDate.toISOString()}, but its audit event could not be written ` +
+        `(${(e as Error).message}); record it by hand, or cancel with "aws kms cancel-key-deletion --key-id ${plan.keyArn}"`,
+      { cause: e },
+    );
+  }
+  return deletionDate;
 }

@@ -165,10 +165,10 @@ describe('live verification of a deployed account', () => {
   test('access denied and bad arguments are clear errors with exit code 2', async () => {
     s3mock.on(GetObjectLockConfigurationCommand).rejects(Object.assign(new Error('Access Denied'), { name: 'AccessDenied' }));
     const c = io();
-    expect(await liveVerify(['--bucket', 'b'], clients, c.o, c.e)).toBe(2);
-    expect(c.err.join()).toMatch(/object lock on b failed: AccessDenied.*lacks permission/);
-    expect(await liveVerify(['--audit-years', '3', '--bucket', 'b'], clients, c.o, c.e)).toBe(2);
-    expect(c.err.join()).toMatch(/--audit-years got "3"; must be a whole number of years, at least 6/);
+    expect(await liveVerify(['--bucket', 'audit-bucket', '--region', 'us-east-1'], clients, c.o, c.e)).toBe(2);
+    expect(c.err.join()).toMatch(/object lock on audit-bucket failed: AccessDenied.*lack permission/);
+    expect(await liveVerify(['--audit-years', '3', '--bucket', 'audit-bucket'], clients, c.o, c.e)).toBe(2);
+    expect(c.err.join()).toMatch(/--audit-years got "3"; must be a whole number of years from 6/);
     expect(await liveVerify([], clients, c.o, c.e)).toBe(2);
     expect(c.err.join()).toMatch(/no audit bucket/);
     expect(await liveVerify(['--bogus'], clients, c.o, c.e)).toBe(2);
@@ -187,17 +187,19 @@ describe('tenant crypto-shredding', () => {
   };
   const args = ['--tenant', 'acme', '--key', KEY, '--actor', 'alice@example.com'];
 
-  test('without --confirm it prints the plan and changes nothing', async () => {
+  test('without --confirm it is a dry run: prints the plan, naming account, region and environment, and changes nothing', async () => {
     tenantKey();
     const c = io();
-    expect(await offboard([...args, '--outputs', outputsFile()], clients, c.o, c.e)).toBe(1);
-    expect(c.out.join()).toMatch(/Plan: schedule deletion of .*1111 .* in 30 days/);
-    expect(c.err.join()).toMatch(/re-run with --confirm acme.*Nothing was changed/);
+    expect(await offboard([...args, '--outputs', outputsFile()], clients, c.o, c.e)).toBe(0);
+    expect(c.out.join()).toMatch(
+      /Plan: schedule deletion of KMS key .*1111 .* in 30 days; account 111122223333, region us-east-1, environment prod; audit event to bucket audit-bucket/,
+    );
+    expect(c.out.join()).toMatch(/Dry run: nothing was changed. Re-run with --confirm/);
     expect(kmsmock.commandCalls(ScheduleKeyDeletionCommand)).toHaveLength(0);
     expect(s3mock.commandCalls(PutObjectCommand)).toHaveLength(0);
   });
 
-  test('with --confirm it writes the audit event first, then schedules deletion with a 30-day window', async () => {
+  test('with --confirm it schedules deletion with a 30-day window, then records the outcome in the audit log', async () => {
     tenantKey();
     const order: string[] = [];
     s3mock.on(PutObjectCommand).callsFake((i: { Key: string }) => {
@@ -209,12 +211,18 @@ describe('tenant crypto-shredding', () => {
       return { DeletionDate: new Date('2026-12-23T00:00:00Z') };
     });
     const c = io();
-    expect(await offboard([...args, '--outputs', outputsFile(), '--confirm', 'acme'], clients, c.o, c.e)).toBe(0);
-    expect(order).toEqual(['put 000000000000.jsonl', 'put HEAD.json', 'schedule']);
+    expect(await offboard([...args, '--outputs', outputsFile(), '--confirm'], clients, c.o, c.e)).toBe(0);
+    expect(order).toEqual(['schedule', 'put 000000000000.jsonl', 'put HEAD.json']);
     expect(kmsmock.commandCalls(ScheduleKeyDeletionCommand)[0].args[0].input).toEqual({ KeyId: KEY, PendingWindowInDays: 30 });
     const body = String(s3mock.commandCalls(PutObjectCommand)[0].args[0].input.Body);
     expect(JSON.parse(body.trim())).toMatchObject({
-      event: { action: 'tenant.offboard.schedule-key-deletion', tenant: 'acme', actor: 'alice@example.com', resource: KEY },
+      event: {
+        action: 'tenant.offboard.schedule-key-deletion',
+        tenant: 'acme',
+        actor: 'alice@example.com',
+        resource: KEY,
+        outcome: 'success',
+      },
     });
     expect(s3mock.commandCalls(PutObjectCommand)[0].args[0].input.Key).toBe('audit/tenants/acme/writers/offboarding/000000000000.jsonl');
     expect(c.out.join()).toMatch(/will be deleted on 2026-12-23/);
@@ -245,7 +253,7 @@ describe('tenant crypto-shredding', () => {
     [
       'a key with a foreign alias',
       () => kmsmock.on(ListAliasesCommand).resolves({ Aliases: [{ AliasName: 'alias/hipaa/prod/database' }] }),
-      /aliases that are not this tenant's: alias\/hipaa\/prod\/database/,
+      /aliases that are not alias\/hipaa\/prod\/tenant\/acme: alias\/hipaa\/prod\/database/,
     ],
     [
       'an AWS-managed key',
@@ -256,27 +264,27 @@ describe('tenant crypto-shredding', () => {
     tenantKey();
     setup();
     const c = io();
-    expect(await offboard([...args, '--outputs', outputsFile(), '--confirm', 'acme'], clients, c.o, c.e)).toBe(1);
+    expect(await offboard([...args, '--outputs', outputsFile(), '--confirm'], clients, c.o, c.e)).toBe(1);
     expect(c.err.join()).toMatch(message);
     expect(kmsmock.commandCalls(ScheduleKeyDeletionCommand)).toHaveLength(0);
   });
 
-  test('a failed scheduling is recorded as a failure event and reported', async () => {
+  test('a failed scheduling is recorded as a failure event (and no success) and reported', async () => {
     tenantKey();
     kmsmock.on(ScheduleKeyDeletionCommand).rejects(Object.assign(new Error('User is not authorized'), { name: 'AccessDeniedException' }));
     const c = io();
-    expect(await offboard([...args, '--outputs', outputsFile(), '--confirm', 'acme'], clients, c.o, c.e)).toBe(2);
+    expect(await offboard([...args, '--outputs', outputsFile(), '--confirm'], clients, c.o, c.e)).toBe(2);
     expect(c.err.join()).toMatch(/scheduling deletion of .* failed: AccessDeniedException/);
     const bodies = s3mock
       .commandCalls(PutObjectCommand)
       .map((x) => String(x.args[0].input.Body))
       .filter((b) => b.includes('"outcome"'));
-    expect(bodies.map((b) => (JSON.parse(b.trim()) as { event: { outcome: string } }).event.outcome)).toEqual(['success', 'failure']);
+    expect(bodies.map((b) => (JSON.parse(b.trim()) as { event: { outcome: string } }).event.outcome)).toEqual(['failure']);
   });
 
   test('missing arguments exit 2', async () => {
     const c = io();
     expect(await offboard(['--tenant', 'acme'], clients, c.o, c.e)).toBe(2);
-    expect(c.err.join()).toMatch(/--key is required/);
+    expect(c.err.join()).toMatch(/--actor is required/);
   });
 });
