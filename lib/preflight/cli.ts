@@ -87,6 +87,7 @@ export async function main(argv: string[], clients = new AwsClients(), out = con
     err(`--assembly ${v.assembly}: no manifest.json there; run "npx cdk synth -c config=${name}" first\n${USAGE}`);
     return 2;
   }
+  const synthesized = !v.assembly;
   try {
     const deployment = readDeployment(assemblyDir);
     const rows = await runPreflight(deployment, config, clients);
@@ -98,6 +99,8 @@ export async function main(argv: string[], clients = new AwsClients(), out = con
       return 2;
     }
     throw e;
+  } finally {
+    if (synthesized) fs.rmSync(assemblyDir, { recursive: true, force: true });
   }
 }
 

@@ -8,6 +8,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 
@@ -37,6 +38,7 @@ export class AwsClients {
   rds = (region: string) => this.of('rds', region, (c) => new RDSClient(c));
   route53 = () => this.of('route53', ROUTE53_REGION, (c) => new Route53Client(c));
   s3 = (region: string) => this.of('s3', region, (c) => new S3Client(c));
+  sns = (region: string) => this.of('sns', region, (c) => new SNSClient(c));
   ssm = (region: string) => this.of('ssm', region, (c) => new SSMClient(c));
   sts = (region: string) => this.of('sts', region, (c) => new STSClient(c));
 }

@@ -1,5 +1,6 @@
 import { DeploymentConfig } from '../config/schema';
 import { checkAccount } from './checks/account';
+import { checkAlertSubscriptions } from './checks/alert-subscriptions';
 import { checkBootstrap } from './checks/bootstrap';
 import { checkCertificate } from './checks/certificate';
 import { checkGuardDuty } from './checks/guardduty';
@@ -20,6 +21,7 @@ export const CHECKS: readonly Check[] = [
   checkCertificate,
   checkStackState,
   checkNamedResources,
+  checkAlertSubscriptions,
 ];
 
 /** Run every check (read-only). Throws PreflightSetupError when credentials are missing. */

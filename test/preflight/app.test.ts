@@ -1,6 +1,6 @@
 import { ACMClient } from '@aws-sdk/client-acm';
 import { BackupClient, DescribeBackupVaultCommand } from '@aws-sdk/client-backup';
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, DescribeStackResourceCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { GuardDutyClient, ListDetectorsCommand } from '@aws-sdk/client-guardduty';
 import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
@@ -8,6 +8,7 @@ import { GetAccountSettingsCommand, LambdaClient } from '@aws-sdk/client-lambda'
 import { DescribeDBInstancesCommand, DescribeOrderableDBInstanceOptionsCommand, RDSClient } from '@aws-sdk/client-rds';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -46,6 +47,7 @@ const stubs: Record<string, { reset(): unknown; calls(): { args: readonly unknow
   s3,
   acm: mockClient(ACMClient),
   route53: mockClient(Route53Client),
+  sns: mockClient(SNSClient),
 };
 
 /** A fresh account that is ready: bootstrapped, quota raised, nothing deployed. */
@@ -62,6 +64,7 @@ function readyAccount(): void {
   });
   rds.on(DescribeDBInstancesCommand).rejects(awsError('DBInstanceNotFoundFault'));
   cfn.on(DescribeStacksCommand).rejects(awsError('ValidationError', 'Stack with id x does not exist'));
+  cfn.on(DescribeStackResourceCommand).rejects(awsError('ValidationError', 'Stack with id x does not exist'));
   logs.on(DescribeLogGroupsCommand).resolves({ logGroups: [] });
   backup.on(DescribeBackupVaultCommand).rejects(awsError('ResourceNotFoundException'));
   kms.on(DescribeKeyCommand).rejects(awsError('NotFoundException'));
@@ -77,7 +80,10 @@ test('reads every stack of the stage, in both regions', () => {
 
 test('a ready account passes; the certificate step that waits on a person is a warning', async () => {
   const rows = await runPreflight(deployment, config);
-  expect(rows.filter((r) => r.result !== 'pass')).toEqual([expect.objectContaining({ check: 'certificate', result: 'warn' })]);
+  expect(rows.filter((r) => r.result !== 'pass')).toEqual([
+    expect.objectContaining({ check: 'certificate', result: 'warn' }),
+    expect.objectContaining({ check: 'alert e-mails example-Monitoring', result: 'warn' }),
+  ]);
   expect(rows.map((r) => r.check)).toEqual(
     expect.arrayContaining([`bootstrap ${config.region}`, `bootstrap ${config.drRegion}`, `lambda concurrency ${config.region}`]),
   );

@@ -8,10 +8,12 @@ import { GetAccountSettingsCommand, LambdaClient } from '@aws-sdk/client-lambda'
 import { DescribeOrderableDBInstanceOptionsCommand, RDSClient } from '@aws-sdk/client-rds';
 import { GetHostedZoneCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { S3Client } from '@aws-sdk/client-s3';
+import { ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { checkAccount } from '../../lib/preflight/checks/account';
+import { checkAlertSubscriptions } from '../../lib/preflight/checks/alert-subscriptions';
 import { checkBootstrap } from '../../lib/preflight/checks/bootstrap';
 import { checkCertificate, nameCovers } from '../../lib/preflight/checks/certificate';
 import { checkGuardDuty } from '../../lib/preflight/checks/guardduty';
@@ -319,5 +321,38 @@ describe('named resources', () => {
     logs.on(DescribeLogGroupsCommand).rejects(DENIED);
     backup.on(DescribeBackupVaultCommand).rejects(DENIED);
     expect(results(await checkNamedResources(ctx))).toEqual(['error', 'error']);
+  });
+});
+
+describe('alert e-mail subscriptions', () => {
+  const sns = mockClient(SNSClient);
+  beforeEach(() => sns.reset());
+  const ctx = context([
+    stack('t-Monitoring', 'us-east-1', {
+      Topic: { Type: 'AWS::SNS::Topic' },
+      Sub: { Type: 'AWS::SNS::Subscription', Properties: { Protocol: 'email', Endpoint: 'sec@example.com', TopicArn: { Ref: 'Topic' } } },
+    }),
+  ]);
+  const topicArn = 'arn:aws:sns:us-east-1:111111111111:alerts';
+  const deployed = () => cfn.on(DescribeStackResourceCommand).resolves({ StackResourceDetail: { PhysicalResourceId: topicArn } as never });
+  test('before the first deploy: warn that a person must confirm', async () => {
+    cfn.on(DescribeStackResourceCommand).rejects(awsError('ValidationError', 'Stack t-Monitoring does not exist'));
+    expect((await checkAlertSubscriptions(ctx))[0]).toMatchObject({ result: 'warn', finding: expect.stringContaining('sec@example.com') });
+  });
+  test('pass once confirmed; warn while pending', async () => {
+    deployed();
+    sns
+      .on(ListSubscriptionsByTopicCommand)
+      .resolves({ Subscriptions: [{ Endpoint: 'sec@example.com', SubscriptionArn: `${topicArn}:abc` }] });
+    expect(results(await checkAlertSubscriptions(ctx))).toEqual(['pass']);
+    sns
+      .on(ListSubscriptionsByTopicCommand)
+      .resolves({ Subscriptions: [{ Endpoint: 'sec@example.com', SubscriptionArn: 'PendingConfirmation' }] });
+    expect((await checkAlertSubscriptions(ctx))[0]).toMatchObject({ result: 'warn', finding: 'not confirmed: sec@example.com' });
+  });
+  test('access denied', async () => {
+    deployed();
+    sns.on(ListSubscriptionsByTopicCommand).rejects(awsError('AuthorizationError'));
+    expect(results(await checkAlertSubscriptions(ctx))).toEqual(['error']);
   });
 });

@@ -89,7 +89,7 @@ async function ownedByStack(clients: AwsClients, stack: DeployedStack, logicalId
     const r = await clients
       .cloudFormation(stack.region)
       .send(new DescribeStackResourceCommand({ StackName: stack.stackName, LogicalResourceId: logicalId }));
-    return r.StackResourceDetail?.PhysicalResourceId === name;
+    return r?.StackResourceDetail?.PhysicalResourceId === name;
   } catch (e) {
     if (errorName(e) === 'ValidationError') return false; // stack or resource absent
     throw e;
