@@ -7,8 +7,10 @@ import { Check, CheckResult } from '../types';
  * Lambda keeps part of the regional concurrency quota unreserved for functions without a limit: "You can
  * reserve up to the Unreserved account concurrency value that is shown, minus 100"
  * (https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html). Accounts whose quota is
- * at or below 100 (new accounts start at 10) cannot reserve anything: PutFunctionConcurrency answers
- * "decreases account's UnreservedConcurrentExecution below its minimum value of [10]".
+ * at or below 100 (new accounts start at 10) cannot reserve anything: the minimum unreserved pool is then the
+ * whole quota (an account with a quota of 50 is answered "Specified ReservedConcurrentExecutions for function
+ * decreases account's UnreservedConcurrentExecution below its minimum value of [50]",
+ * https://docs.gruntwork.io/discussions/knowledge-base/215).
  */
 export const MIN_UNRESERVED_CONCURRENCY = 100;
 /** Service Quotas code of "Concurrent executions" (AWS Lambda). */
