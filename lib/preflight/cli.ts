@@ -12,6 +12,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { ConfigError, loadConfig } from '../config/load';
 import { parseCliArgs, runWhenMain } from '../runtime/cli/args';
+import { checkAccount } from './checks/account';
 import { AwsClients } from './clients';
 import { readDeployment } from './deployment';
 import { exitCodeOf, formatTable, runPreflight } from './run';
@@ -75,6 +76,16 @@ export async function main(argv: string[], clients = new AwsClients(), out = con
   } catch (e) {
     if (e instanceof ConfigError) {
       err(e.message);
+      return 2;
+    }
+    throw e;
+  }
+  try {
+    // Credentials first: a missing sign-in should not cost a synth.
+    await checkAccount(clients, config);
+  } catch (e) {
+    if (e instanceof PreflightSetupError) {
+      err(`preflight: ${e.message}`);
       return 2;
     }
     throw e;
