@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { readStackTemplates, sha256File } from './assembly';
-import { EVIDENCE_DIR, readEvidence } from './write';
+import { EVIDENCE_DIR, oscalFiles, readEvidence } from './write';
 
 export interface VerifyResult {
   readonly ok: boolean;
@@ -48,5 +48,12 @@ export function verifyEvidence(assemblyDir: string): VerifyResult {
   }
   for (const file of actual.keys())
     if (!recorded.has(file)) problems.push(`added: ${file} is in the assembly but not described by the evidence`);
+  // The OSCAL documents are generated from evidence.json alone: regenerated, they must be the same bytes.
+  for (const [name, content] of Object.entries(oscalFiles(evidence))) {
+    const file = path.join(assemblyDir, EVIDENCE_DIR, name);
+    if (!fs.existsSync(file)) problems.push(`missing: ${EVIDENCE_DIR}/${name} (OSCAL) is not in the evidence pack`);
+    else if (fs.readFileSync(file, 'utf8') !== content)
+      problems.push(`modified: ${EVIDENCE_DIR}/${name} (OSCAL) does not match evidence.json`);
+  }
   return { ok: problems.length === 0, checked: recorded.size, problems };
 }
