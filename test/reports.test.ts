@@ -26,11 +26,14 @@ const PACKS = ['HIPAA.Security', 'NIST.800.53.R5', 'HIPAA.Strict', 'cdk-validato
 /** The official OASIS SARIF 2.1.0 schema (errata 01), vendored from oasis-tcs/sarif-spec sarif-2.1/schema/. */
 const SARIF_SCHEMA = JSON.parse(fs.readFileSync(path.join(__dirname, 'schemas', 'sarif-schema-2.1.0.json'), 'utf8'));
 
+// The SARIF schema is JSON Schema draft-04 (`id`, not `$id`).
+const ajv = new Ajv({ schemaId: 'auto', allErrors: true });
+ajv.addMetaSchema(JSON.parse(fs.readFileSync(require.resolve('ajv/lib/refs/json-schema-draft-04.json'), 'utf8')));
+const sarifValidator = ajv.compile(SARIF_SCHEMA);
+
 function validateSarif(log: sarif.Log): string[] {
-  const ajv = new Ajv({ schemaId: 'id', allErrors: true });
-  ajv.addMetaSchema(JSON.parse(fs.readFileSync(require.resolve('ajv/lib/refs/json-schema-draft-04.json'), 'utf8')));
-  const valid = ajv.validate(SARIF_SCHEMA, JSON.parse(JSON.stringify(log)));
-  return valid ? [] : (ajv.errors ?? []).map((e) => `${e.dataPath} ${e.message}`);
+  const valid = sarifValidator(JSON.parse(JSON.stringify(log)));
+  return valid ? [] : (sarifValidator.errors ?? []).map((e) => `${e.dataPath} ${e.message}`);
 }
 
 interface JUnitCase {
