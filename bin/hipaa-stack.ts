@@ -2,10 +2,12 @@
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { addReferenceDeployment } from '../lib/app';
+import { complianceCheckLog, DISABLED_CONTROL_TOWER_RULES } from '../lib/compliance/gate';
 import { formatFindings, readValidationReport, unacknowledgedFindings } from '../lib/compliance/report';
 import { ConfigError, loadConfig } from '../lib/config/load';
 import { DeploymentConfig } from '../lib/config/schema';
 import { produceEvidence } from '../lib/evidence';
+import { formatFindingsByResource, writeComplianceReports } from '../lib/reports';
 
 const app = new App();
 // `-c config=<name>` selects config/<name>.json; cdk.json sets "default". `-c configDir=<dir>` reads
@@ -31,6 +33,13 @@ try {
 const assembly = app.synth();
 const findings = unacknowledgedFindings(readValidationReport(assembly.directory));
 
+// For CI tools, beside validation-report.json: a SARIF 2.1.0 log (code scanning) and a JUnit report (every
+// rule x resource checked: passed, failed, acknowledged).
+const reports = writeComplianceReports(app, assembly.directory, {
+  log: complianceCheckLog(app),
+  disabledControlTowerRules: DISABLED_CONTROL_TOWER_RULES.map((r) => r.id),
+});
+
 // The evidence pack, from the templates just written (also when the gate fails: it then shows the gaps).
 const evidence = produceEvidence(app, config, name, assembly.directory, findings);
 console.error(
@@ -39,6 +48,11 @@ console.error(
 );
 
 if (findings.length > 0) {
-  console.error(`Compliance gate: ${findings.length} unacknowledged violation(s):\n${formatFindings(findings)}`);
+  const grouped = reports.checks.results.filter((r) => r.status === 'failed').length;
+  // Grouped by resource with source line, fix and the accepting call; the flat list if a plugin's
+  // violations could not be matched to checks (so nothing is ever hidden).
+  const text = grouped >= findings.length ? formatFindingsByResource(reports.checks) : formatFindings(findings);
+  console.error(`Compliance gate: ${findings.length} unacknowledged violation(s):\n${text}`);
+  console.error(`SARIF: ${path.relative(process.cwd(), reports.sarif)}  JUnit: ${path.relative(process.cwd(), reports.junit)}`);
   process.exitCode = 1;
 }

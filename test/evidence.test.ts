@@ -219,6 +219,17 @@ describe('evidence verify and diff', () => {
     expect(verifyEvidence(dir).problems.join()).toMatch(/added: .* is in the assembly but not described/);
   });
 
+  test('a template the evidence does not describe fails verify, also outside the manifest (a copied file, a nested stack)', () => {
+    const dir = copyAssembly(base.r.assemblyDir);
+    const file = base.evidence.provenance.templates[0].file;
+    fs.copyFileSync(path.join(dir, file), path.join(dir, path.dirname(file), 'Extra.template.json'));
+    fs.copyFileSync(path.join(dir, file), path.join(dir, 'Root.nested.template.json'));
+    const c = io();
+    expect(run(['verify', dir], c.o, c.e)).toBe(1);
+    expect(c.out.join()).toContain(`added: ${path.join(path.dirname(file), 'Extra.template.json')} is in the assembly but not described`);
+    expect(c.out.join()).toContain('added: Root.nested.template.json is in the assembly but not described');
+  });
+
   test('bad arguments and unreadable input are clear errors with exit code 2', () => {
     const c = io();
     expect(run(['verfy', 'cdk.out'], c.o, c.e)).toBe(2);

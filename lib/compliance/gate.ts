@@ -1,5 +1,6 @@
 import { IPolicyValidationPlugin, Stage, Validations } from 'aws-cdk-lib';
 import { HIPAASecurityChecks, NIST80053R5Checks } from 'cdk-nag';
+import { NagCheckLog } from './check-log';
 import { StrictThresholds } from './rules';
 import { ScopedControlTowerValidator } from './scoped-guard';
 import { HipaaStrictChecks } from './strict-pack';
@@ -19,12 +20,16 @@ export interface ComplianceGateOptions {
   readonly extraPlugins?: IPolicyValidationPlugin[];
 }
 
-/** The plugins the gate registers by default, fresh instances for one app. */
-export function defaultCompliancePlugins(scope: Stage, thresholds: StrictThresholds): IPolicyValidationPlugin[] {
+/**
+ * The plugins the gate registers by default, fresh instances for one app. With a `log`, every rule × resource
+ * the cdk-nag packs evaluate is recorded there (for the SARIF and JUnit reports).
+ */
+export function defaultCompliancePlugins(scope: Stage, thresholds: StrictThresholds, log?: NagCheckLog): IPolicyValidationPlugin[] {
+  const watch = <T extends HIPAASecurityChecks | NIST80053R5Checks | HipaaStrictChecks>(pack: T): T => (log ? log.watch(pack) : pack);
   return [
-    new HIPAASecurityChecks(scope),
-    new NIST80053R5Checks(scope),
-    new HipaaStrictChecks(scope, { thresholds }),
+    watch(new HIPAASecurityChecks(scope)),
+    watch(new NIST80053R5Checks(scope)),
+    watch(new HipaaStrictChecks(scope, { thresholds })),
     new ScopedControlTowerValidator({
       disabledRules: DISABLED_CONTROL_TOWER_RULES.map((r) => r.id),
       maxBuffer: 64 * 1024 * 1024,
@@ -38,6 +43,16 @@ export function defaultCompliancePlugins(scope: Stage, thresholds: StrictThresho
  * With these registered, `cdk synth` fails on any unacknowledged violation and writes the report into the
  * cloud assembly.
  */
-export function registerComplianceGate(app: Stage, thresholds: StrictThresholds, options: ComplianceGateOptions = {}): void {
-  Validations.of(app).addPlugins(...defaultCompliancePlugins(app, thresholds), ...(options.extraPlugins ?? []));
+export function registerComplianceGate(app: Stage, thresholds: StrictThresholds, options: ComplianceGateOptions = {}): NagCheckLog {
+  const log = new NagCheckLog();
+  CHECK_LOGS.set(app, log);
+  Validations.of(app).addPlugins(...defaultCompliancePlugins(app, thresholds, log), ...(options.extraPlugins ?? []));
+  return log;
+}
+
+const CHECK_LOGS = new WeakMap<Stage, NagCheckLog>();
+
+/** The check log of the gate registered on an app (undefined when no gate was registered there). */
+export function complianceCheckLog(app: Stage): NagCheckLog | undefined {
+  return CHECK_LOGS.get(app);
 }

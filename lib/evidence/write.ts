@@ -2,6 +2,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { z } from 'zod';
+import { OSCAL_ASSESSMENT_RESULTS_FILE, OSCAL_COMPONENT_DEFINITION_FILE, oscalAssessmentResults, oscalComponentDefinition } from './oscal';
 import { renderHtml, renderMarkdown } from './render';
 import { Evidence, evidenceSchema } from './schema';
 
@@ -23,8 +24,17 @@ export function gitState(cwd: string): { commit: string | null; dirty: boolean |
   }
 }
 
+/** The OSCAL documents of an evidence pack, as written (generated from evidence.json alone, so reproducible). */
+export function oscalFiles(evidence: Evidence): Record<string, string> {
+  return {
+    [OSCAL_COMPONENT_DEFINITION_FILE]: JSON.stringify(oscalComponentDefinition(evidence), undefined, 2) + '\n',
+    [OSCAL_ASSESSMENT_RESULTS_FILE]: JSON.stringify(oscalAssessmentResults(evidence), undefined, 2) + '\n',
+  };
+}
+
 /**
- * Write evidence.json (validated against its schema), evidence.schema.json, index.html and index.md into
+ * Write evidence.json (validated against its schema), evidence.schema.json, index.html, index.md and the OSCAL
+ * component definition and assessment results into
  * `<assemblyDir>/evidence/`. Files are written beside and renamed into place, so a reader never sees a
  * half-written pack.
  */
@@ -37,6 +47,7 @@ export function writeEvidencePack(assemblyDir: string, evidence: Evidence): stri
     'evidence.schema.json': JSON.stringify(z.toJSONSchema(evidenceSchema), undefined, 2) + '\n',
     'index.html': renderHtml(checked),
     'index.md': renderMarkdown(checked),
+    ...oscalFiles(checked),
   };
   for (const [name, content] of Object.entries(files)) {
     const tmp = path.join(dir, `.${name}.${process.pid}.tmp`);

@@ -1,0 +1,127 @@
+import { CfnResource, Validations } from 'aws-cdk-lib';
+import { IApplyRule, NagMessageLevel, NagPack, NagRuleCompliance, NagRuleResult } from 'cdk-nag';
+import { IConstruct } from 'constructs';
+
+/** What one rule said about one resource. */
+export type CheckOutcome = 'compliant' | 'non-compliant' | 'not-applicable';
+
+/** A rule of a cdk-nag pack as the pack applied it. */
+export interface NagRuleInfo {
+  readonly pack: string;
+  /** Full rule id, e.g. `HIPAA.Security-S3BucketReplicationEnabled`. */
+  readonly id: string;
+  /** The pack's one-line text (cdk-nag's `info`), with the control ids it cites. */
+  readonly info: string;
+  /** Why the rule exists (cdk-nag's `explanation`). */
+  readonly explanation: string;
+  readonly level: NagMessageLevel;
+}
+
+/** One rule evaluated on one resource. */
+export interface NagCheck {
+  readonly rule: NagRuleInfo;
+  readonly resource: CfnResource;
+  readonly outcome: CheckOutcome;
+  /** The rule threw (cdk-nag reports this as a violation). */
+  readonly error?: string;
+}
+
+/** The acknowledgement that covers a rule on a construct: on the construct or an ancestor, as cdk-nag looks it up. */
+export function acknowledgementOf(construct: IConstruct, ruleId: string): { at: string; reason: string } | undefined {
+  for (let c: IConstruct | undefined = construct; c; c = c.node.scope) {
+    for (const entry of c.node.metadata) {
+      if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY || !entry.data) continue;
+      for (const [key, reason] of Object.entries(entry.data as Record<string, string>)) {
+        if (key.replace(/^annotation::/i, '') === ruleId) return { at: c.node.path, reason: String(reason) };
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Every rule × resource a set of cdk-nag packs evaluated during synthesis, passes included. cdk-nag's report
+ * holds only unacknowledged violations; the SARIF log and the JUnit report need what passed and what was
+ * acknowledged too. The log wraps each rule callback the pack applies, so a rule runs once, as before.
+ */
+export class NagCheckLog {
+  private readonly rules = new Map<string, NagRuleInfo>();
+  private readonly checks = new Map<string, NagCheck>();
+  private readonly paths = new WeakMap<CfnResource, string>();
+
+  /** Record every rule the pack applies from now on; returns the pack. */
+  public watch<T extends NagPack>(pack: T): T {
+    const target = pack as unknown as { applyRule(params: IApplyRule): void };
+    const applyRule = target.applyRule.bind(pack);
+    target.applyRule = (params: IApplyRule) => {
+      // Keep the rule id the pack would derive from the callback's name.
+      const suffix = params.ruleSuffixOverride ?? params.rule.name;
+      const packName = (pack as unknown as { packName: string }).packName;
+      const rule = this.ruleInfo(packName, `${packName}-${suffix}`, params);
+      applyRule({
+        ...params,
+        ruleSuffixOverride: suffix,
+        rule: (node: CfnResource): NagRuleResult => {
+          try {
+            const result = params.rule(node);
+            this.record(rule, node, result);
+            return result;
+          } catch (e) {
+            this.add({ rule, resource: node, outcome: 'non-compliant', error: (e as Error).message });
+            throw e;
+          }
+        },
+      });
+    };
+    return pack;
+  }
+
+  /** The rules seen, by id. */
+  public ruleInfos(): NagRuleInfo[] {
+    return [...this.rules.values()];
+  }
+
+  /** Every check recorded (one per rule × resource; a rule returning several findings gives one per finding). */
+  public all(): NagCheck[] {
+    return [...this.checks.values()];
+  }
+
+  private ruleInfo(pack: string, id: string, params: IApplyRule): NagRuleInfo {
+    let info = this.rules.get(id);
+    if (!info) {
+      info = { pack, id, info: params.info, explanation: params.explanation, level: params.level };
+      this.rules.set(id, info);
+    }
+    return info;
+  }
+
+  private record(rule: NagRuleInfo, resource: CfnResource, result: NagRuleResult): void {
+    if (Array.isArray(result)) {
+      // A rule reporting several findings: each is its own rule id, `<id>[<finding>]`.
+      if (result.length === 0) this.add({ rule, resource, outcome: 'compliant' });
+      for (const finding of result) {
+        const sub = { ...rule, id: `${rule.id}[${finding}]` };
+        this.rules.set(sub.id, sub);
+        this.add({ rule: sub, resource, outcome: 'non-compliant' });
+      }
+      return;
+    }
+    const outcome: CheckOutcome =
+      result === NagRuleCompliance.COMPLIANT
+        ? 'compliant'
+        : result === NagRuleCompliance.NON_COMPLIANT
+          ? 'non-compliant'
+          : 'not-applicable';
+    this.add({ rule, resource, outcome });
+  }
+
+  private add(check: NagCheck): void {
+    let p = this.paths.get(check.resource);
+    if (p === undefined) {
+      p = check.resource.node.path;
+      this.paths.set(check.resource, p);
+    }
+    // Keyed, so a pack validating the same tree twice records each check once.
+    this.checks.set(`${check.rule.id}\u0000${p}`, check);
+  }
+}
