@@ -140,7 +140,7 @@ export class VersionedS3 {
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    let body = Buffer.concat(chunks);
+    let body: Buffer = Buffer.concat(chunks);
     try {
       if (req.headers['x-amz-decoded-content-length'] !== undefined) body = decodeAwsChunked(body);
       const url = new URL(req.url ?? '/', 'http://localhost');

@@ -60,3 +60,9 @@ export async function* chainLines(
   }
   if (pending) yield { ...pending, last: true };
 }
+
+/** The first sequence number of a batch key, or undefined if the key is not a batch key. */
+export function batchSeqOf(key: string): number | undefined {
+  const m = /\/(\d{12})\.jsonl$/.exec(key);
+  return m ? Number(m[1]) : undefined;
+}
