@@ -65,7 +65,7 @@ async function main(): Promise<void> {
         peakRss = Math.max(peakRss, m.rss);
       }, 5);
       const t0 = process.hrtime.bigint();
-      const r = await verifyS3Chain(s3, { bucket: 'audit', tenant: 'acme', writerId });
+      const r = await verifyS3Chain(s3, { bucket: 'audit', tenant: 'acme', writerId, retentionYears: 7 });
       const secs = Number(process.hrtime.bigint() - t0) / 1e9;
       clearInterval(timer);
       if (!r.ok) throw new Error(`benchmark chain did not verify: ${JSON.stringify(r.firstBreak)}`);

@@ -355,7 +355,17 @@ export class VersionedS3 {
     const prefix = q.get('prefix') ?? '';
     const after = q.get('continuation-token') ?? q.get('start-after') ?? '';
     const max = Math.min(Number(q.get('max-keys') ?? this.maxKeys), this.maxKeys);
-    const keys = this.sortedKeys(b, prefix).filter((k) => k > after && !this.current(b, k)!.deleteMarker);
+    const delimiter = q.get('delimiter');
+    let keys = this.sortedKeys(b, prefix).filter((k) => k > after && !this.current(b, k)!.deleteMarker);
+    const common = new Set<string>();
+    if (delimiter) {
+      keys = keys.filter((k) => {
+        const i = k.indexOf(delimiter, prefix.length);
+        if (i < 0) return true;
+        common.add(k.slice(0, i + delimiter.length));
+        return false;
+      });
+    }
     const page = keys.slice(0, max);
     const truncated = keys.length > page.length;
     const contents = page
@@ -366,7 +376,7 @@ export class VersionedS3 {
       .join('');
     return `<ListBucketResult>${tag('Name', name)}${tag('Prefix', prefix)}${tag('KeyCount', page.length)}${tag('MaxKeys', max)}${tag('IsTruncated', truncated)}${
       truncated ? tag('NextContinuationToken', page[page.length - 1]) : ''
-    }${contents}</ListBucketResult>`;
+    }${contents}${[...common].map((p) => `<CommonPrefixes>${tag('Prefix', p)}</CommonPrefixes>`).join('')}</ListBucketResult>`;
   }
 
   private listVersions(b: Bucket, name: string, q: URLSearchParams): string {
