@@ -49,6 +49,7 @@ export class HipaaStage extends Stage {
       auditKeyAliasName: this.keys.auditKeyAliasName,
       auditRetentionYears: config.auditRetentionYears,
       auditLogRetentionDays: auditLogRetentionDays(config),
+      auditSigningPeriodMinutes: config.auditSigningPeriodMinutes,
     });
 
     const drVaultName = `hipaa-${config.environment}-dr`;

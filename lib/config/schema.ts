@@ -140,6 +140,15 @@ export const deploymentConfigSchema = z
       .min(6, { error: 'must be at least 6 years (45 CFR 164.316(b)(2)(i)); allowed: 6 to 10' })
       .max(10, { error: 'must be at most 10 years (the longest CloudWatch Logs retention below "never expire"); allowed: 6 to 10' })
       .default(7),
+    /** Minutes between signed audit checkpoints: the window in which a forgery by the audit writer is not yet detectable. */
+    auditSigningPeriodMinutes: z
+      .number()
+      .int({ error: 'must be a whole number of minutes from 5 to 1440' })
+      .min(5, { error: 'must be at least 5 minutes; allowed: 5 to 1440' })
+      .max(1440, {
+        error: 'must be at most 1440 minutes (one day): the longest window in which forged audit records go undetected; allowed: 5 to 1440',
+      })
+      .default(60),
     backupRetentionDays: z
       .number()
       .int({ error: 'must be a whole number of days from 35 to 3650' })

@@ -14,6 +14,8 @@ export interface SealerOptions {
   /** The checkpoint public key: earlier checkpoints are checked before a new one extends them. */
   readonly publicKey: crypto.KeyObject;
   readonly retentionYears: number;
+  /** The audit bucket's KMS key: checkpoints are written with SSE-KMS under it. @default - the bucket's default encryption */
+  readonly bucketKeyId?: string;
   /** @default - now */
   readonly now?: Date;
 }
@@ -65,7 +67,14 @@ export async function sealChains(o: SealerOptions): Promise<SealResult[]> {
     const key = checkpointKey(tenant, writerId, r.records);
     try {
       await o.s3.send(
-        new PutObjectCommand({ Bucket: o.bucket, Key: key, Body: JSON.stringify(cp), ContentType: 'application/json', IfNoneMatch: '*' }),
+        new PutObjectCommand({
+          Bucket: o.bucket,
+          Key: key,
+          Body: JSON.stringify(cp),
+          ContentType: 'application/json',
+          IfNoneMatch: '*',
+          ...(o.bucketKeyId ? { ServerSideEncryption: 'aws:kms', SSEKMSKeyId: o.bucketKeyId, BucketKeyEnabled: true } : {}),
+        }),
       );
     } catch (e) {
       if ((e as S3ServiceException).$metadata?.httpStatusCode === 412) {
