@@ -44,8 +44,11 @@ export const checkpointSchema = z.strictObject({
 });
 
 /** The exact bytes signed: a small text note, one field per line, in a fixed order (after Go's sumdb notes). */
-export function signedBytes(c: Omit<Checkpoint, 'signature' | 'keyId'>): Buffer {
-  return Buffer.from(`hipaa-stack audit checkpoint v${c.v}\n${c.chain}\n${c.size}\n${c.root}\n${c.lastHash}\n${c.time}\n`, 'utf8');
+export function signedBytes(c: Omit<Checkpoint, 'signature'>): Buffer {
+  return Buffer.from(
+    `hipaa-stack audit checkpoint v${c.v}\n${c.chain}\n${c.size}\n${c.root}\n${c.lastHash}\n${c.time}\n${c.keyId}\n`,
+    'utf8',
+  );
 }
 
 /** Key of a chain's checkpoint of `size` records, beside (not inside) the chain's prefix. */
@@ -93,6 +96,7 @@ export async function signCheckpoint(
   sign: Signer,
 ): Promise<Checkpoint> {
   const unsigned = {
+    keyId,
     v: CHECKPOINT_VERSION,
     chain: body.chain,
     size: body.size,
@@ -101,7 +105,7 @@ export async function signCheckpoint(
     time: body.time.toISOString(),
   };
   const signature = await sign(signedBytes(unsigned));
-  return { ...unsigned, keyId, signature: signature.toString('base64') };
+  return { ...unsigned, signature: signature.toString('base64') };
 }
 
 /** Parse and check a checkpoint: its schema and its signature under `publicKey`. Returns it, or what is wrong. */
