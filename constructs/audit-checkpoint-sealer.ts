@@ -1,18 +1,15 @@
 import * as path from 'path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { acceptFinding, acceptNagFinding } from '../lib/compliance/acknowledge';
-import { EncryptedLogGroup } from './encrypted-log-group';
-import { EncryptedQueue } from './encrypted-queue';
 import { ManagedPolicyRole } from './managed-policy-role';
+import { PrivateWorker } from './private-worker';
 
 export interface AuditCheckpointSealerProps {
   /** The WORM (Object Lock COMPLIANCE) audit bucket holding the chains; checkpoints are written there too. */
@@ -26,7 +23,11 @@ export interface AuditCheckpointSealerProps {
    * undetectable (records written since the last checkpoint are not yet signed).
    */
   readonly signingPeriod: Duration;
-  /** Key for the sealer's log group and dead-letter queue. */
+  /** The VPC whose isolated worker subnets (S3 gateway endpoint, KMS/Logs/SQS interface endpoints) run the sealer. */
+  readonly vpc: ec2.IVpc;
+  /** The isolated worker subnets. */
+  readonly subnets: ec2.SubnetSelection;
+  /** Key for the sealer's log group, dead-letter queue and environment. */
   readonly logsKey: kms.IKey;
   /**
    * Alias name of `logsKey`, for a key in another stack (the queue names it literally; see EncryptedQueue).
@@ -41,17 +42,19 @@ export interface AuditCheckpointSealerProps {
 }
 
 /**
- * Seals the audit chains: a scheduled Lambda with its own role signs, every `signingPeriod`, a checkpoint (an RFC
- * 9162 Merkle tree head) over each chain that grew, with an asymmetric KMS key (ECC_NIST_P256, SIGN_VERIFY) that no
- * other principal may use for `kms:Sign` (a Deny in the key policy, which IAM cannot override). Checkpoints go to the
- * audit bucket under `audit/checkpoints/`, locked by its default Object Lock retention. Auditors verify them offline
- * with the public key (`kms:GetPublicKey`, or a PEM).
+ * Seals the audit chains: a scheduled private worker (isolated subnets, reserved concurrency 1, its own role, an
+ * encrypted dead-letter queue) signs, every `signingPeriod`, a checkpoint (an RFC 9162 Merkle tree head) over each
+ * chain that grew, with an asymmetric KMS key (ECC_NIST_P256, SIGN_VERIFY) that no other principal may use for
+ * `kms:Sign` (a Deny in the key policy, which no IAM policy can override). Checkpoints go to the audit bucket under
+ * `audit/checkpoints/`, locked by its default Object Lock retention. Auditors verify them offline with the public key
+ * (`kms:GetPublicKey`, or a PEM).
  */
 export class AuditCheckpointSealer extends Construct {
   public readonly signingKey: kms.Key;
+  public readonly worker: PrivateWorker;
   public readonly function: nodejs.NodejsFunction;
   public readonly role: ManagedPolicyRole;
-  public readonly deadLetterQueue: sqs.Queue;
+  public readonly securityGroup: ec2.SecurityGroup;
 
   constructor(scope: Construct, id: string, props: AuditCheckpointSealerProps) {
     super(scope, id);
@@ -61,10 +64,13 @@ export class AuditCheckpointSealer extends Construct {
     if (!Number.isInteger(props.retentionYears) || props.retentionYears < 6)
       throw new Error(`AuditCheckpointSealer retentionYears ${props.retentionYears} must be a whole number of at least 6`);
 
-    this.role = new ManagedPolicyRole(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'Audit checkpoint sealer: reads audit chains, signs checkpoints, writes them to the WORM bucket',
+    // Isolated subnets have no route out but the S3 gateway endpoint and the interface endpoints (KMS, Logs, SQS).
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: 'Audit checkpoint sealer: HTTPS egress only (isolated subnets: S3 gateway and VPC interface endpoints)',
+      allowAllOutbound: false,
     });
+    this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to the S3 gateway endpoint and the interface endpoints');
 
     // Asymmetric keys cannot rotate; a new key means a new public key for auditors, so it is kept (RETAIN).
     this.signingKey = new kms.Key(this, 'SigningKey', {
@@ -74,8 +80,32 @@ export class AuditCheckpointSealer extends Construct {
       pendingWindow: Duration.days(30),
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    // A Deny in the key policy binds every principal of the account, administrators included (KMS key policies:
-    // an explicit deny overrides any allow); aws:PrincipalArn of the sealer's sessions is its role's ARN.
+
+    this.worker = new PrivateWorker(this, 'Worker', {
+      entry: path.join(__dirname, '..', 'lib', 'handlers', 'audit-checkpoint-sealer.ts'),
+      description: 'Audit checkpoint sealer: reads audit chains, signs checkpoints, writes them to the WORM bucket',
+      vpc: props.vpc,
+      subnets: props.subnets,
+      securityGroup: this.securityGroup,
+      logsKey: props.logsKey,
+      dataKey: props.logsKey,
+      dataKeyAliasName: props.logsKeyAliasName,
+      logRetentionDays: props.logRetentionDays,
+      reservedConcurrency: 1,
+      memorySize: 512,
+      timeout: Duration.minutes(15),
+      environment: {
+        AUDIT_BUCKET: props.bucket.bucketName,
+        AUDIT_BUCKET_KEY_ARN: props.bucketKey.keyArn,
+        CHECKPOINT_KEY_ARN: this.signingKey.keyArn,
+        AUDIT_RETENTION_YEARS: String(props.retentionYears),
+      },
+    });
+    this.function = this.worker.function;
+    this.role = this.worker.role;
+
+    // A Deny in the key policy binds every principal of the account, administrators included (an explicit deny
+    // overrides any allow); aws:PrincipalArn of the sealer's sessions is its role's ARN.
     this.signingKey.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'OnlyTheSealerSigns',
@@ -109,62 +139,6 @@ export class AuditCheckpointSealer extends Construct {
     );
     props.bucket.grantPut(this.role, 'audit/checkpoints/*');
     props.bucketKey.grantEncryptDecrypt(this.role);
-
-    const logGroup = new EncryptedLogGroup(this, 'Logs', {
-      encryptionKey: props.logsKey,
-      retentionDays: props.logRetentionDays ?? 365,
-      removalPolicy: RemovalPolicy.RETAIN,
-    }).logGroup;
-    this.deadLetterQueue = new EncryptedQueue(this, 'DeadLetters', {
-      encryptionKey: props.logsKey,
-      encryptionKeyAliasName: props.logsKeyAliasName,
-      retentionPeriod: Duration.days(14),
-      isDeadLetterQueue: true,
-    }).queue;
-
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
-      entry: path.join(__dirname, '..', 'lib', 'handlers', 'audit-checkpoint-sealer.ts'),
-      handler: 'handler',
-      description: 'Signs audit checkpoints (RFC 9162 tree heads) for every chain that grew',
-      runtime: lambda.Runtime.NODEJS_22_X,
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: 512,
-      timeout: Duration.minutes(15),
-      role: this.role,
-      logGroup,
-      deadLetterQueueEnabled: true,
-      deadLetterQueue: this.deadLetterQueue,
-      retryAttempts: 2,
-      environment: {
-        NODE_OPTIONS: '--enable-source-maps',
-        AUDIT_BUCKET: props.bucket.bucketName,
-        AUDIT_BUCKET_KEY_ARN: props.bucketKey.keyArn,
-        CHECKPOINT_KEY_ARN: this.signingKey.keyArn,
-        AUDIT_RETENTION_YEARS: String(props.retentionYears),
-      },
-      environmentEncryption: props.logsKey,
-      bundling: { forceDockerBundling: false, minify: true, sourceMap: true, target: 'node22', externalModules: ['@aws-sdk/*'] },
-    });
-    this.deadLetterQueue.grantSendMessages(this.role);
-    const fn = this.function.node.defaultChild!;
-    acceptNagFinding(fn, 'LambdaInsideVPC', {
-      reason:
-        'The sealer lives in the Audit stack, which has no VPC; it has no inbound path (invoked only by its EventBridge rule) and calls only the regional S3 and KMS endpoints over TLS with its own role.',
-      compensatingControl:
-        'its role may read the audit chains, write only under audit/checkpoints/ (Object Lock COMPLIANCE) and sign only with its own key; no other principal may use that key for kms:Sign (key-policy Deny)',
-    });
-    acceptFinding(fn, {
-      ruleId: 'cdk-validator-cfnguard::lambda_inside_vpc_check',
-      reason: 'CT.LAMBDA.PR.3: the sealer is not in a VPC (see HIPAA.Security-LambdaInsideVPC on this function).',
-      compensatingControl:
-        'no inbound path; it calls only S3 and KMS over TLS with a role limited to reading the chains, writing audit/checkpoints/ and signing with its own key',
-    });
-    acceptNagFinding(fn, 'LambdaConcurrency', {
-      reason:
-        'Reserving concurrency fails in accounts still at the default quota of 10 (unreserved concurrency must stay at least 10); the sealer runs once per signing period from one schedule.',
-      compensatingControl:
-        'overlapping runs cannot fork or duplicate a checkpoint (conditional If-None-Match writes of deterministic keys), failures go to an encrypted dead-letter queue after 2 retries',
-    });
 
     new events.Rule(this, 'Schedule', {
       description: `Seal the audit chains every ${minutes} minutes`,

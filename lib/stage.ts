@@ -50,6 +50,7 @@ export class HipaaStage extends Stage {
       auditRetentionYears: config.auditRetentionYears,
       auditLogRetentionDays: auditLogRetentionDays(config),
       auditSigningPeriodMinutes: config.auditSigningPeriodMinutes,
+      network: this.network.network,
     });
 
     const drVaultName = `hipaa-${config.environment}-dr`;

@@ -32,7 +32,7 @@ describe('audit checkpoint sealer (Audit stack)', () => {
     });
   });
 
-  test('the sealer runs on the configured signing period with its own role', () => {
+  test('the sealer runs on the configured signing period with its own role, in the isolated subnets', () => {
     expect(gated().config.auditSigningPeriodMinutes).toBe(60);
     audit().hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 hour)' });
     audit().hasResourceProperties('AWS::Lambda::Function', {
@@ -40,6 +40,8 @@ describe('audit checkpoint sealer (Audit stack)', () => {
       Runtime: 'nodejs22.x',
       Environment: { Variables: Match.objectLike({ AUDIT_RETENTION_YEARS: '7', CHECKPOINT_KEY_ARN: Match.anyValue() }) },
       DeadLetterConfig: Match.anyValue(),
+      VpcConfig: Match.objectLike({ SubnetIds: Match.anyValue() }),
+      ReservedConcurrentExecutions: 1,
     });
   });
 

@@ -6,6 +6,7 @@ import { acceptNagFinding } from '../compliance/acknowledge';
 import { AccessLogBucket } from '../../constructs/access-log-bucket';
 import { AuditCheckpointSealer } from '../../constructs/audit-checkpoint-sealer';
 import { AuditTrail } from '../../constructs/audit-trail';
+import { HipaaVpc } from '../../constructs/hipaa-vpc';
 import { AUDIT_OUTPUTS } from '../runtime/audit/outputs';
 import { daysCoveringYears, WormAuditBucket } from '../../constructs/worm-audit-bucket';
 
@@ -21,6 +22,8 @@ export interface AuditStackProps extends StackProps {
   readonly auditLogRetentionDays: number;
   /** Minutes between signed audit checkpoints. */
   readonly auditSigningPeriodMinutes: number;
+  /** The VPC whose isolated worker subnets run the checkpoint sealer. */
+  readonly network: HipaaVpc;
 }
 
 /** The audit trail: WORM audit bucket, access-log bucket, multi-region CloudTrail. */
@@ -57,6 +60,8 @@ export class AuditStack extends Stack {
       bucketKey: props.auditKey,
       retentionYears: props.auditRetentionYears,
       signingPeriod: Duration.minutes(props.auditSigningPeriodMinutes),
+      vpc: props.network.vpc,
+      subnets: props.network.workerSubnets,
       logsKey: props.auditKey,
       logsKeyAliasName: props.auditKeyAliasName,
     });
