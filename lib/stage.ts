@@ -49,6 +49,8 @@ export class HipaaStage extends Stage {
       auditKeyAliasName: this.keys.auditKeyAliasName,
       auditRetentionYears: config.auditRetentionYears,
       auditLogRetentionDays: auditLogRetentionDays(config),
+      auditSigningPeriodMinutes: config.auditSigningPeriodMinutes,
+      network: this.network.network,
     });
 
     const drVaultName = `hipaa-${config.environment}-dr`;

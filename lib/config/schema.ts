@@ -153,6 +153,8 @@ export const FIELD_DESCRIPTIONS = {
   alertEmails: 'Addresses subscribed to security and health alarms (each once, compared without case).',
   database: 'The PostgreSQL instance: instanceClass, allocatedStorageGiB, maxAllocatedStorageGiB, engineVersion.',
   auditRetentionYears: `Years audit records are locked and kept (6 to 10). ${IMMUTABLE.auditRetentionYears}`,
+  auditSigningPeriodMinutes:
+    'Minutes between signed audit checkpoints (5 to 1440): records newer than the last checkpoint are reported as unsealed. Default: 60.',
   backupRetentionDays: `Days each backup is kept and Vault Lock minimum (35 to 3650). ${IMMUTABLE.backupRetentionDays}`,
   guardDuty: 'GuardDuty detector: {"enabled": true} by default.',
   waf: 'WAF rate limits and the paths with a stricter limit.',
@@ -199,6 +201,16 @@ export const deploymentConfigSchema = z
           error: `must be at most 10 years (the longest CloudWatch Logs retention below "never expire"); allowed: 6 to 10. ${IMMUTABLE.auditRetentionYears}`,
         })
         .default(7),
+      /** Minutes between signed audit checkpoints: the window in which a forgery by the audit writer is not yet detectable. */
+      auditSigningPeriodMinutes: z
+        .number()
+        .int({ error: 'must be a whole number of minutes from 5 to 1440' })
+        .min(5, { error: 'must be at least 5 minutes; allowed: 5 to 1440' })
+        .max(1440, {
+          error:
+            'must be at most 1440 minutes (one day): the longest window in which forged audit records go undetected; allowed: 5 to 1440',
+        })
+        .default(60),
       backupRetentionDays: z
         .number()
         .int({ error: `must be a whole number of days from 35 to 3650. ${IMMUTABLE.backupRetentionDays}` })

@@ -1,10 +1,13 @@
-import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { acceptNagFinding } from '../compliance/acknowledge';
 import { AccessLogBucket } from '../../constructs/access-log-bucket';
+import { AuditCheckpointSealer } from '../../constructs/audit-checkpoint-sealer';
 import { AuditTrail } from '../../constructs/audit-trail';
+import { HipaaVpc } from '../../constructs/hipaa-vpc';
+import { AUDIT_OUTPUTS } from '../runtime/audit/outputs';
 import { daysCoveringYears, WormAuditBucket } from '../../constructs/worm-audit-bucket';
 
 export interface AuditStackProps extends StackProps {
@@ -17,6 +20,10 @@ export interface AuditStackProps extends StackProps {
   readonly auditRetentionYears: number;
   /** CloudWatch Logs retention (days) covering the audit years. */
   readonly auditLogRetentionDays: number;
+  /** Minutes between signed audit checkpoints. */
+  readonly auditSigningPeriodMinutes: number;
+  /** The VPC whose isolated worker subnets run the checkpoint sealer. */
+  readonly network: HipaaVpc;
 }
 
 /** The audit trail: WORM audit bucket, access-log bucket, multi-region CloudTrail. */
@@ -24,6 +31,7 @@ export class AuditStack extends Stack {
   public readonly auditBucket: s3.Bucket;
   public readonly accessLogBucket: s3.Bucket;
   public readonly trail: AuditTrail;
+  public readonly sealer: AuditCheckpointSealer;
 
   constructor(scope: Construct, id: string, props: AuditStackProps) {
     super(scope, id, props);
@@ -46,6 +54,24 @@ export class AuditStack extends Stack {
     new CfnOutput(this, 'AuditBucketName', {
       value: this.auditBucket.bucketName,
       description: 'WORM audit bucket (audit writer, audit:verify, live-verify)',
+    });
+    this.sealer = new AuditCheckpointSealer(this, 'CheckpointSealer', {
+      bucket: this.auditBucket,
+      bucketKey: props.auditKey,
+      retentionYears: props.auditRetentionYears,
+      signingPeriod: Duration.minutes(props.auditSigningPeriodMinutes),
+      vpc: props.network.vpc,
+      subnets: props.network.workerSubnets,
+      logsKey: props.auditKey,
+      logsKeyAliasName: props.auditKeyAliasName,
+    });
+    new CfnOutput(this, AUDIT_OUTPUTS.checkpointKey, {
+      value: this.sealer.signingKey.keyArn,
+      description: 'Audit checkpoint signing key: its public key verifies checkpoints and proofs (audit:verify, audit:verify-proof)',
+    });
+    new CfnOutput(this, AUDIT_OUTPUTS.retentionYears, {
+      value: String(props.auditRetentionYears),
+      description: 'Years every audit object version is locked (audit:verify checks it)',
     });
     this.trail = new AuditTrail(this, 'Trail', {
       trailName: `hipaa-${props.environmentName}-audit`,

@@ -36,7 +36,7 @@ describe('chain verifier: every tamper kind', () => {
   const c = chain(10);
 
   test('an untampered chain verifies', async () => {
-    expect(await verifyChain(lines(c), head(c))).toMatchObject({
+    expect(await verifyChain(lines(c), { chain: 'acme/w1', end: head(c) })).toMatchObject({
       ok: true,
       records: 10,
       lastSeq: 9,
@@ -48,56 +48,133 @@ describe('chain verifier: every tamper kind', () => {
   test('modified: a field edited in place', async () => {
     const t = [...c];
     t[4] = { ...t[4], event: { ...t[4].event, actor: 'mallory' } };
-    expect((await verifyChain(lines(t), head(c))).firstBreak).toMatchObject({ kind: 'modified', seq: 4, line: 1 });
+    expect((await verifyChain(lines(t), { chain: 'acme/w1', end: head(c) })).firstBreak).toMatchObject({
+      kind: 'modified',
+      seq: 4,
+      line: 1,
+    });
   });
 
   test('modified: a field edited and the record re-hashed (the next link breaks)', async () => {
     const t = [...c];
     t[4] = rehash({ ...t[4], event: { ...t[4].event, outcome: 'denied' } });
-    expect((await verifyChain(lines(t), head(c))).firstBreak).toMatchObject({ kind: 'modified', seq: 5 });
+    expect((await verifyChain(lines(t), { chain: 'acme/w1', end: head(c) })).firstBreak).toMatchObject({
+      kind: 'modified',
+      seq: 4,
+      key: 'audit/tenants/acme/writers/w1/000000000004.jsonl',
+      line: 1,
+      detail: /record 4 was altered and re-hashed/,
+    });
   });
 
   test('deleted: records removed from the middle', async () => {
     const t = [...c.slice(0, 3), ...c.slice(5)];
-    expect((await verifyChain(lines(t), head(c))).firstBreak).toMatchObject({ kind: 'deleted', seq: 3 });
+    expect((await verifyChain(lines(t), { chain: 'acme/w1', end: head(c) })).firstBreak).toMatchObject({ kind: 'deleted', seq: 3 });
   });
 
   test('inserted: a forged record spliced in', async () => {
     const forged = chainRecord('acme/w1', 3, c[2].hash, event(99));
     const t = [...c.slice(0, 3), forged, ...c.slice(3)];
-    expect((await verifyChain(lines(t), head(c))).firstBreak).toMatchObject({ kind: 'inserted', seq: 3 });
+    expect((await verifyChain(lines(t), { chain: 'acme/w1', end: head(c) })).firstBreak).toMatchObject({ kind: 'inserted', seq: 3 });
   });
 
-  test('inserted: a duplicate sequence number', async () => {
+  test('a duplicate sequence number: an exact copy is replayed, a different record is inserted', async () => {
     const t = [...c.slice(0, 4), c[3], ...c.slice(4)];
-    expect((await verifyChain(lines(t), head(c))).firstBreak).toMatchObject({ kind: 'inserted', seq: 3 });
+    expect((await verifyChain(lines(t), { chain: 'acme/w1', end: head(c) })).firstBreak).toMatchObject({ kind: 'replayed', seq: 3 });
+    const u = [...c.slice(0, 4), chainRecord('acme/w1', 3, c[2].hash, event(55)), ...c.slice(4)];
+    expect((await verifyChain(lines(u), { chain: 'acme/w1', end: head(c) })).firstBreak).toMatchObject({ kind: 'inserted', seq: 3 });
   });
 
-  test('reordered: two records swapped', async () => {
+  test('swapped: two records exchanged (adjacent or not), or two objects', async () => {
     const t = [...c];
     [t[5], t[6]] = [t[6], t[5]];
-    expect((await verifyChain(lines(t), head(c))).firstBreak).toMatchObject({ kind: 'reordered', seq: 6 });
+    expect((await verifyChain(lines(t), { chain: 'acme/w1', end: head(c) })).firstBreak).toMatchObject({
+      kind: 'swapped',
+      seq: 5,
+      line: 2,
+    });
+    const u = [...c];
+    [u[2], u[7]] = [u[7], u[2]];
+    expect((await verifyChain(lines(u), { chain: 'acme/w1', end: head(c) })).firstBreak).toMatchObject({ kind: 'swapped', seq: 2 });
+    const objectsSwapped = [...c.slice(0, 2), ...c.slice(4, 6), ...c.slice(2, 4), ...c.slice(6)];
+    expect((await verifyChain(lines(objectsSwapped, 2), { chain: 'acme/w1', end: head(c) })).firstBreak).toMatchObject({
+      kind: 'swapped',
+      seq: 2,
+      key: 'audit/tenants/acme/writers/w1/000000000002.jsonl',
+    });
+  });
+
+  test('reordered: a record moved further than a swap', async () => {
+    const t = [...c.slice(0, 2), c[3], c[4], c[5], c[2], ...c.slice(6)];
+    expect((await verifyChain(lines(t), { chain: 'acme/w1', end: head(c) })).firstBreak).toMatchObject({ kind: 'reordered', seq: 2 });
+  });
+
+  test('replayed: a batch appended again (exact copies), not "reordered"', async () => {
+    const t = [...c, ...c.slice(0, 4)];
+    expect((await verifyChain(lines(t), { chain: 'acme/w1', end: head(c) })).firstBreak).toMatchObject({
+      kind: 'replayed',
+      seq: 0,
+      key: 'audit/tenants/acme/writers/w1/000000000008.jsonl',
+      line: 3,
+    });
+  });
+
+  test('wrong-chain: a record of another tenant or writer copied in', async () => {
+    const other = chain(10).map((r) => rehash({ ...r, chain: 'acme/w2' }));
+    expect((await verifyChain(lines(other), { chain: 'acme/w1' })).firstBreak).toMatchObject({ kind: 'wrong-chain', line: 1 });
+    const globex = chain(3, (i) => ({ ...event(i), tenant: 'globex' }));
+    expect((await verifyChain(lines(globex), { chain: 'acme/w1' })).firstBreak).toMatchObject({
+      kind: 'wrong-chain',
+      detail: /tenant "globex"/,
+    });
+  });
+
+  test('invalid-record: a schema violation, even with a matching hash', async () => {
+    const bad = [...c.slice(0, 3), rehash({ ...c[3], seq: 3.5 })];
+    expect((await verifyChain(lines(bad), { chain: 'acme/w1' })).firstBreak).toMatchObject({ kind: 'invalid-record', detail: /seq/ });
+    const noEvent = [...c.slice(0, 3), rehash({ ...c[3], event: { ...c[3].event, sourceIp: 'nowhere' } })];
+    expect((await verifyChain(lines(noEvent), { chain: 'acme/w1' })).firstBreak).toMatchObject({
+      kind: 'invalid-record',
+      detail: /sourceIp/,
+    });
+  });
+
+  test('time-backwards and time-future, beyond the tolerance', async () => {
+    const back = chain(6, (i) => ({ ...event(i), time: new Date(Date.UTC(2026, 10, 23, i === 4 ? 0 : 1, 0, i)).toISOString() }));
+    expect((await verifyChain(lines(back), { chain: 'acme/w1' })).firstBreak).toMatchObject({ kind: 'time-backwards', seq: 4 });
+    const slightlyBack = chain(6, (i) => ({ ...event(i), time: new Date(Date.UTC(2026, 10, 23, 1, i === 4 ? 0 : 3, i)).toISOString() }));
+    expect((await verifyChain(lines(slightlyBack), { chain: 'acme/w1' })).ok).toBe(true);
+    const future = chain(3, (i) => ({ ...event(i), time: new Date(Date.UTC(2030, 0, 1, 0, 0, i)).toISOString() }));
+    expect((await verifyChain(lines(future), { chain: 'acme/w1' })).firstBreak).toMatchObject({ kind: 'time-future', seq: 0 });
+  });
+
+  test('misplaced: an object whose records do not start at the sequence its key names', async () => {
+    const ls = lines(c, 4).map((l) => ({ ...l, key: l.key.replace('000000000004', '000000000005') }));
+    expect((await verifyChain(ls, { chain: 'acme/w1' })).firstBreak).toMatchObject({ kind: 'misplaced', seq: 4 });
   });
 
   test('truncated: the tail cut off (against the writer head)', async () => {
-    expect((await verifyChain(lines(c.slice(0, 7)), head(c))).firstBreak).toMatchObject({ kind: 'truncated', seq: 7 });
+    expect((await verifyChain(lines(c.slice(0, 7)), { chain: 'acme/w1', end: head(c) })).firstBreak).toMatchObject({
+      kind: 'truncated',
+      seq: 7,
+    });
   });
 
   test('truncated: the last line cut in half', async () => {
     const t: Array<ChainRecord | string> = [...c.slice(0, 9), JSON.stringify(c[9]).slice(0, 40)];
-    expect((await verifyChain(lines(t), head(c))).firstBreak).toMatchObject({ kind: 'truncated' });
+    expect((await verifyChain(lines(t), { chain: 'acme/w1', end: head(c) })).firstBreak).toMatchObject({ kind: 'truncated' });
   });
 
   test('sequence gap: records renumbered with the hash chain intact', async () => {
     const t: ChainRecord[] = [];
     for (const [i, r] of c.entries()) t.push(rehash({ ...r, seq: i < 5 ? i : i + 1, prev: t[i - 1]?.hash ?? GENESIS_HASH }));
-    expect((await verifyChain(lines(t))).firstBreak).toMatchObject({ kind: 'sequence-gap', seq: 6 });
+    expect((await verifyChain(lines(t), { chain: 'acme/w1' })).firstBreak).toMatchObject({ kind: 'sequence-gap', seq: 6 });
   });
 
   test('the break names the object key and line', async () => {
     const t = [...c];
     t[6] = { ...t[6], hash: 'f'.repeat(64) };
-    expect((await verifyChain(lines(t, 4), head(c))).firstBreak).toMatchObject({
+    expect((await verifyChain(lines(t, 4), { chain: 'acme/w1', end: head(c) })).firstBreak).toMatchObject({
       key: 'audit/tenants/acme/writers/w1/000000000004.jsonl',
       line: 3,
     });
@@ -111,14 +188,20 @@ describe('chain verifier: properties', () => {
     outcome: fc.constantFrom('success' as const, 'failure' as const, 'denied' as const),
     n: fc.nat(1000),
   });
-  const chainArb = fc
-    .array(eventArb, { minLength: 2, maxLength: 40 })
-    .map((es) => chain(es.length, (i) => ({ ...event(es[i].n), actor: es[i].actor, resource: es[i].resource, outcome: es[i].outcome })));
+  const chainArb = fc.array(eventArb, { minLength: 2, maxLength: 40 }).map((es) =>
+    chain(es.length, (i) => ({
+      ...event(i),
+      requestId: `r-${es[i].n}`,
+      actor: es[i].actor,
+      resource: es[i].resource,
+      outcome: es[i].outcome,
+    })),
+  );
 
   test('an untampered chain always verifies, whatever the batching', async () => {
     await fc.assert(
       fc.asyncProperty(chainArb, fc.integer({ min: 1, max: 7 }), async (c, batch) => {
-        const r = await verifyChain(lines(c, batch), head(c));
+        const r = await verifyChain(lines(c, batch), { chain: 'acme/w1', end: head(c) });
         return r.ok && r.records === c.length;
       }),
       { numRuns: 150 },
@@ -146,7 +229,7 @@ describe('chain verifier: properties', () => {
         let j = b % c.length;
         if (j === i) j = (i + 1) % c.length;
         const t = tampers[kind](c, i, j);
-        const r = await verifyChain(lines(t, 3), head(c));
+        const r = await verifyChain(lines(t, 3), { chain: 'acme/w1', end: head(c) });
         return !r.ok && r.firstBreak !== null;
       }),
       { numRuns: 400 },

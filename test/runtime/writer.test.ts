@@ -1,208 +1,332 @@
-import { Readable } from 'stream';
-import {
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-  S3ServiceException,
-} from '@aws-sdk/client-s3';
-import { mockClient } from 'aws-sdk-client-mock';
-import { AuditEvent, ChainRecord, sha256Hex } from '../../lib/runtime/audit/record';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import * as fc from 'fast-check';
+import { ChainRecord } from '../../lib/runtime/audit/record';
+import { headKey } from '../../lib/runtime/audit/store';
 import { verifyS3Chain } from '../../lib/runtime/audit/verify-s3';
-import { AuditLogWriter, ChainForkError } from '../../lib/runtime/audit/writer';
+import { AuditLogWriter, ChainForkError, CorruptChainError } from '../../lib/runtime/audit/writer';
+import { AuditS3, BUCKET, event, startAuditS3 } from '../helpers/audit-s3';
 
-/** An in-memory bucket behind the S3 mock: honours If-None-Match, lists in key order. */
-function fakeBucket(s3: ReturnType<typeof mockClient>) {
-  const objects = new Map<string, { body: string; input: Record<string, unknown>; at: Date }>();
-  const body = (text: string) => Object.assign(Readable.from([Buffer.from(text)]), { transformToString: () => Promise.resolve(text) });
-  const err = (name: string, status: number) =>
-    Object.assign(new S3ServiceException({ name, $fault: 'client', $metadata: { httpStatusCode: status }, message: name }), {});
-  s3.on(PutObjectCommand).callsFake((input: { Key: string; Body: string; IfNoneMatch?: string }) => {
-    if (input.IfNoneMatch === '*' && objects.has(input.Key)) throw err('PreconditionFailed', 412);
-    objects.set(input.Key, { body: input.Body, input, at: new Date() });
-    return {};
-  });
-  s3.on(GetObjectCommand).callsFake((input: { Key: string }) => {
-    const o = objects.get(input.Key);
-    if (!o) throw err('NoSuchKey', 404);
-    return { Body: body(o.body) };
-  });
-  s3.on(HeadObjectCommand).callsFake((input: { Key: string }) => {
-    const o = objects.get(input.Key)!;
-    return { LastModified: o.at, ObjectLockMode: 'COMPLIANCE', ObjectLockRetainUntilDate: new Date(o.at.getTime() + 7 * 366 * 86_400_000) };
-  });
-  s3.on(ListObjectsV2Command).callsFake((input: { Prefix: string; StartAfter?: string }) => ({
-    Contents: [...objects.keys()]
-      .filter((k) => k.startsWith(input.Prefix) && (!input.StartAfter || k > input.StartAfter))
-      .sort()
-      .map((Key) => ({ Key, LastModified: objects.get(Key)!.at })),
-    IsTruncated: false,
-  }));
-  return objects;
+let local: AuditS3;
+let writerId = 0;
+beforeAll(async () => {
+  local = await startAuditS3();
+});
+afterAll(() => local.stop());
+
+/** A fresh writer id per test: each test has its own chain in the shared local bucket. */
+const nextId = () => `w-${++writerId}`;
+const prefix = (id: string) => `audit/tenants/acme/writers/${id}/`;
+
+/** Records stored in the current versions of a chain's batch objects, in key order. */
+function stored(id: string): ChainRecord[] {
+  const objects = local.model.buckets.get(BUCKET)!.objects;
+  return [...objects.keys()]
+    .filter((k) => k.startsWith(prefix(id)) && k.endsWith('.jsonl'))
+    .sort()
+    .flatMap((k) => {
+      const vs = objects.get(k)!;
+      return vs[vs.length - 1].body
+        .toString()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as ChainRecord);
+    });
 }
 
-const ev = (i: number, tenant = 'acme'): AuditEvent => ({
-  actor: `user-${i}`,
-  action: 'patient.record.read',
-  resource: `patient/${i}`,
-  tenant,
-  time: '2026-11-23T12:00:00Z',
-  sourceIp: '2001:db8::1',
-  userAgent: 'jest',
-  outcome: 'success',
-  requestId: `r-${i}`,
-});
+/** Fault injection on an S3 client: the next matching request fails before it is sent, or after it landed. */
+function faulty(s3: S3Client) {
+  const faults: ('none' | 'before' | 'after')[] = [];
+  s3.middlewareStack.add(
+    (next) => async (args) => {
+      const f = faults.shift();
+      if (f === 'before') throw Object.assign(new Error('connect ECONNRESET (injected)'), { name: 'TimeoutError' });
+      const r = await next(args);
+      if (f === 'after') throw Object.assign(new Error('socket hang up after the request landed (injected)'), { name: 'TimeoutError' });
+      return r;
+    },
+    { step: 'initialize', name: 'faultInjection' },
+  );
+  return faults;
+}
+
+const writer = (id: string, s3 = local.client('writer'), batchSize = 4) =>
+  new AuditLogWriter({ s3, bucket: BUCKET, kmsKeyId: 'arn:aws:kms:us-east-1:111122223333:key/k', tenant: 'acme', writerId: id, batchSize });
 
 describe('audit writer', () => {
-  const s3mock = mockClient(S3Client);
-  let objects: ReturnType<typeof fakeBucket>;
-  const s3 = new S3Client({ region: 'us-east-1' });
-  const writer = (props: Partial<ConstructorParameters<typeof AuditLogWriter>[0]> = {}) =>
-    new AuditLogWriter({
-      s3,
-      bucket: 'audit',
-      kmsKeyId: 'arn:aws:kms:us-east-1:111122223333:key/k',
-      tenant: 'acme',
-      writerId: 'api-1',
-      batchSize: 4,
-      ...props,
-    });
-  beforeEach(() => {
-    s3mock.reset();
-    objects = fakeBucket(s3mock);
-  });
-
-  test('chains records, batches them under the tenant prefix, with SSE-KMS, a SHA-256 checksum and a conditional create', async () => {
-    const w = writer();
+  test('chains records, batches them under the tenant prefix, with SSE-KMS, a SHA-256 checksum, and locked by the bucket default', async () => {
+    const id = nextId();
+    const w = writer(id);
     await w.open();
-    for (let i = 0; i < 10; i++) expect(w.append(ev(i))).toBe(i);
+    for (let i = 0; i < 10; i++) expect(w.append(event(i))).toBe(i);
     expect(await w.flush()).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-    expect([...objects.keys()].sort()).toEqual([
-      'audit/tenants/acme/writers/api-1/000000000000.jsonl',
-      'audit/tenants/acme/writers/api-1/000000000004.jsonl',
-      'audit/tenants/acme/writers/api-1/000000000008.jsonl',
-      'audit/tenants/acme/writers/api-1/HEAD.json',
+    const keys = [...local.model.buckets.get(BUCKET)!.objects.keys()].filter((k) => k.startsWith(prefix(id))).sort();
+    expect(keys.map((k) => k.slice(prefix(id).length))).toEqual([
+      '000000000000.jsonl',
+      '000000000004.jsonl',
+      '000000000008.jsonl',
+      'HEAD.json',
     ]);
-    const first = objects.get('audit/tenants/acme/writers/api-1/000000000000.jsonl')!;
-    expect(first.input).toMatchObject({
-      ServerSideEncryption: 'aws:kms',
-      SSEKMSKeyId: 'arn:aws:kms:us-east-1:111122223333:key/k',
-      IfNoneMatch: '*',
+    const first = local.model.versions(BUCKET, keys[0])[0];
+    expect(first.headers).toMatchObject({
+      'x-amz-server-side-encryption': 'aws:kms',
+      'x-amz-server-side-encryption-aws-kms-key-id': 'arn:aws:kms:us-east-1:111122223333:key/k',
     });
-    expect(first.input.ChecksumSHA256).toBe(Buffer.from(sha256Hex(first.body), 'hex').toString('base64'));
-    const records = first.body
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as ChainRecord);
-    expect(records.map((r) => r.seq)).toEqual([0, 1, 2, 3]);
+    expect(first.lockMode).toBe('COMPLIANCE');
+    const records = stored(id);
+    expect(records.map((r) => r.seq)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(records[1].prev).toBe(records[0].hash);
-    expect(JSON.parse(objects.get('audit/tenants/acme/writers/api-1/HEAD.json')!.body)).toMatchObject({ seq: 9 });
-    expect(await verifyS3Chain(s3, { bucket: 'audit', tenant: 'acme', writerId: 'api-1', retentionYears: 7 })).toMatchObject({
-      ok: true,
-      records: 10,
-      objects: 3,
-    });
+    expect(JSON.parse(local.model.versions(BUCKET, headKey('acme', id)).at(-1)!.body.toString())).toMatchObject({ seq: 9 });
   });
 
-  test('a longer explicit retention goes on every object', async () => {
-    const until = new Date(Date.now() + 10 * 365 * 86_400_000);
-    const w = writer({ retainUntil: until });
+  test('a longer explicit retention goes on every object; a past one is refused', async () => {
+    const until = new Date(Date.now() + 10 * 366 * 86_400_000);
+    const id = nextId();
+    const w = new AuditLogWriter({
+      s3: local.client('writer'),
+      bucket: BUCKET,
+      kmsKeyId: 'k',
+      tenant: 'acme',
+      writerId: id,
+      retainUntil: until,
+    });
     await w.open();
-    w.append(ev(0));
+    w.append(event(0));
     await w.flush();
-    expect(objects.get('audit/tenants/acme/writers/api-1/000000000000.jsonl')!.input).toMatchObject({
-      ObjectLockMode: 'COMPLIANCE',
-      ObjectLockRetainUntilDate: until,
+    expect(local.model.versions(BUCKET, `${prefix(id)}000000000000.jsonl`)[0]).toMatchObject({
+      lockMode: 'COMPLIANCE',
+      retainUntil: until,
     });
-    expect(() => writer({ retainUntil: new Date(0) })).toThrow(/retainUntil .* must be in the future/);
+    expect(
+      () =>
+        new AuditLogWriter({
+          s3: local.client('writer'),
+          bucket: BUCKET,
+          kmsKeyId: 'k',
+          tenant: 'acme',
+          writerId: id,
+          retainUntil: new Date(0),
+        }),
+    ).toThrow(/retainUntil .* must be in the future/);
   });
 
-  test('a new writer process resumes the chain where it ends, also past a stale head', async () => {
-    const a = writer();
+  test('appends during a flush go to the next flush; overlapping flushes store every record once, in order', async () => {
+    const id = nextId();
+    const w = writer(id);
+    await w.open();
+    for (let i = 0; i < 3; i++) w.append(event(i));
+    const a = w.flush();
+    w.append(event(3));
+    const b = w.flush();
+    const c = w.flush();
+    w.append(event(4));
+    expect(await a).toEqual([0, 1, 2]);
+    expect(await b).toEqual([3]);
+    expect(await c).toEqual([]);
+    expect(w.pending).toBe(1);
+    expect(await w.flush()).toEqual([4]);
+    expect(stored(id).map((r) => r.seq)).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  test('a new writer process resumes where the chain ends, also past a head whose update was lost', async () => {
+    const id = nextId();
+    const s3 = local.client('writer');
+    const faults = faulty(s3);
+    const a = writer(id, s3);
     await a.open();
-    for (let i = 0; i < 6; i++) a.append(ev(i));
+    for (let i = 0; i < 6; i++) a.append(event(i));
     await a.flush();
-    // A batch landed but its head update was lost:
-    const stale = objects.get('audit/tenants/acme/writers/api-1/HEAD.json')!;
-    const b = writer();
+    a.append(event(6));
+    faults.push('none', 'before'); // the batch lands, its head update fails
+    await expect(a.flush()).rejects.toThrow(/updating the chain head .* \(the records are stored\)/);
+    const b = writer(id); // the process restarts
     await b.open();
-    b.append(ev(6));
+    expect(b.append(event(7))).toBe(7);
     await b.flush();
-    objects.set('audit/tenants/acme/writers/api-1/HEAD.json', stale);
-    const c = writer();
-    await c.open();
-    expect(c.append(ev(7))).toBe(7);
-    await c.flush();
-    expect(await verifyS3Chain(s3, { bucket: 'audit', tenant: 'acme', writerId: 'api-1' })).toMatchObject({ ok: true, records: 8 });
+    expect(stored(id).map((r) => r.seq)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
   });
 
-  test('a retried write of a batch that had landed is recognised: no fork, no duplicate', async () => {
-    const w = writer();
+  test('a retried batch that had landed is recognised (same bytes, same key): no fork, no duplicate', async () => {
+    const id = nextId();
+    const s3 = local.client('writer');
+    const faults = faulty(s3);
+    const w = writer(id, s3);
     await w.open();
-    w.append(ev(0));
-    w.append(ev(1));
-    let failedHead = false;
-    const real = s3mock.commandCalls(PutObjectCommand).length;
-    expect(real).toBe(0);
-    // The batch lands, then the head update fails (network): flush reports failure, nothing is lost.
-    s3mock.on(PutObjectCommand, { Key: 'audit/tenants/acme/writers/api-1/HEAD.json' }).callsFakeOnce(() => {
-      failedHead = true;
-      throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
-    });
-    await expect(w.flush()).rejects.toThrow(/updating the chain head .* \(the records are stored\)/);
-    expect(failedHead).toBe(true);
-    expect(w.pending).toBe(2);
-    objects.clear();
-    fakeBucket(s3mock);
-    await expect(w.flush()).resolves.toEqual([0, 1]);
+    w.append(event(0));
+    w.append(event(1));
+    faults.push('after'); // the batch lands, the response is lost
+    await expect(w.flush()).rejects.toThrow(/writing .*000000000000.jsonl failed/);
+    w.append(event(2)); // the retry must not change the batch's content
+    await expect(w.flush()).resolves.toEqual([0, 1, 2]);
+    expect(stored(id).map((r) => r.seq)).toEqual([0, 1, 2]);
+    expect(local.model.versions(BUCKET, `${prefix(id)}000000000000.jsonl`)).toHaveLength(1);
   });
 
-  test('the same records written twice (a retry) are accepted; different records under the same key are a fork', async () => {
-    const a = writer();
+  test('different records under an existing key are a fork (another process with the same writer id)', async () => {
+    const id = nextId();
+    const a = writer(id);
     await a.open();
-    a.append(ev(0));
-    await a.flush();
-    const first = objects.get('audit/tenants/acme/writers/api-1/000000000000.jsonl')!.body;
-    const twin = writer();
+    const twin = writer(id);
     await twin.open();
-    // Another process with the same writer id, starting from the same state:
-    objects.delete('audit/tenants/acme/writers/api-1/HEAD.json');
-    const other = new AuditLogWriter({ s3, bucket: 'audit', kmsKeyId: 'k', tenant: 'acme', writerId: 'api-1', batchSize: 4 });
-    (other as unknown as { opened: boolean }).opened = true;
-    other.append(ev(0));
-    await expect(other.flush()).resolves.toEqual([0]);
-    expect(objects.get('audit/tenants/acme/writers/api-1/000000000000.jsonl')!.body).toBe(first);
-    const forked = new AuditLogWriter({ s3, bucket: 'audit', kmsKeyId: 'k', tenant: 'acme', writerId: 'api-1', batchSize: 4 });
-    (forked as unknown as { opened: boolean }).opened = true;
-    forked.append(ev(42));
-    await expect(forked.flush()).rejects.toThrow(ChainForkError);
+    a.append(event(0));
+    await a.flush();
+    twin.append(event(42));
+    await expect(twin.flush()).rejects.toThrow(ChainForkError);
+    expect(local.model.versions(BUCKET, `${prefix(id)}000000000000.jsonl`)).toHaveLength(1);
   });
 
-  test('malformed records and mismatched tenants are refused before anything is written', async () => {
-    const w = writer();
+  test.each([
+    ['seq "NaN"', (h: Record<string, unknown>) => ({ ...h, seq: 'NaN' }), /seq "NaN" must be an integer >= 0/],
+    ['a negative seq', (h: Record<string, unknown>) => ({ ...h, seq: -5 }), /seq -5 must be an integer >= 0/],
+    ['a fractional seq', (h: Record<string, unknown>) => ({ ...h, seq: 2.5 }), /seq 2.5 must be an integer/],
+    [
+      'a key outside the chain',
+      (h: Record<string, unknown>) => ({ ...h, key: 'audit/tenants/acme/writers/other/000000000000.jsonl' }),
+      /key .* must be a batch object of this chain/,
+    ],
+    ['a seq the object does not end with', (h: Record<string, unknown>) => ({ ...h, seq: 1 }), /names sequence 1 .* ends with sequence 2/],
+    ["a hash that is not the record's", (h: Record<string, unknown>) => ({ ...h, hash: 'a'.repeat(64) }), /names sequence 2 \(a{64}\) but/],
+  ])('a head with %s is refused with a clear error and nothing is written', async (_, mutate, message) => {
+    const id = nextId();
+    const w = writer(id);
     await w.open();
-    expect(() => w.append({ ...ev(0), outcome: 'maybe' })).toThrow(/outcome: got "maybe"; must be success, failure or denied/);
-    expect(() => w.append(ev(0, 'globex'))).toThrow(/event tenant "globex" does not match this writer's tenant "acme"/);
-    expect(w.pending).toBe(0);
-    expect(() => writer({ writerId: '../x' })).toThrow(/writerId "..\/x"/);
-    expect(() => writer({ batchSize: 0 })).toThrow(/batchSize 0 must be an integer/);
-    await expect(writer().flush()).resolves.toEqual([]);
-    expect(() => writer().append(ev(0))).toThrow(/open\(\) must be awaited/);
+    for (let i = 0; i < 3; i++) w.append(event(i));
+    await w.flush();
+    const hk = headKey('acme', id);
+    const head = JSON.parse(local.model.versions(BUCKET, hk).at(-1)!.body.toString()) as Record<string, unknown>;
+    await local.client('writer').send(new PutObjectCommand({ Bucket: BUCKET, Key: hk, Body: JSON.stringify(mutate(head)) }));
+    const before = stored(id).length;
+    const r = writer(id);
+    await expect(r.open()).rejects.toThrow(CorruptChainError);
+    await expect(writer(id).open()).rejects.toThrow(message);
+    expect(() => r.append(event(3))).toThrow(/open\(\) must be awaited/);
+    expect(stored(id)).toHaveLength(before);
+  });
+
+  test('a garbage head or a garbage last object is refused, never written past', async () => {
+    const id = nextId();
+    const w = writer(id);
+    await w.open();
+    w.append(event(0));
+    await w.flush();
+    const s3 = local.client('writer');
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: headKey('acme', id), Body: '{"seq": 0, "hash": ' }));
+    await expect(writer(id).open()).rejects.toThrow(/the chain head .*HEAD.json is not JSON/);
+    const id2 = nextId();
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `${prefix(id2)}000000000000.jsonl`, Body: 'not a record\n' }));
+    await expect(writer(id2).open()).rejects.toThrow(/ends in .*000000000000.jsonl line 1: not valid JSON; run audit:verify/);
+  });
+
+  test('malformed records, mismatched tenants and impossible times are refused before anything is written', async () => {
+    const w = writer(nextId());
+    await w.open();
+    expect(() => w.append({ ...event(0), outcome: 'maybe' })).toThrow(/outcome: got "maybe"; must be success, failure or denied/);
+    expect(() => w.append(event(0, 'globex'))).toThrow(/event tenant "globex" does not match this writer's tenant "acme"/);
+    expect(() => w.append(event(0, 'acme', new Date(Date.now() + 3_600_000).toISOString()))).toThrow(/is in the future/);
+    w.append(event(1));
+    expect(() => w.append(event(0, 'acme', new Date(Date.now() - 86_400_000).toISOString()))).toThrow(/before the previous record's/);
+    expect(w.pending).toBe(1);
+    expect(() => writer('../x')).toThrow(/writerId "..\/x"/);
+    expect(() => writer('x', undefined, 0)).toThrow(/batchSize 0 must be an integer/);
+    expect(() => writer('x').append(event(0))).toThrow(/open\(\) must be awaited/);
   });
 
   test('AWS errors are reported clearly and nothing is reported as written', async () => {
-    const w = writer();
+    const id = nextId();
+    const w = new AuditLogWriter({ s3: local.client('auditor'), bucket: BUCKET, kmsKeyId: 'k', tenant: 'acme', writerId: id });
     await w.open();
-    w.append(ev(0));
-    s3mock.on(PutObjectCommand).rejects(Object.assign(new Error('Access Denied'), { name: 'AccessDenied' }));
-    await expect(w.flush()).rejects.toThrow(
-      /writing audit\/tenants\/acme\/writers\/api-1\/000000000000.jsonl failed: AccessDenied: Access Denied \(the caller lacks permission/,
-    );
+    w.append(event(0));
+    await expect(w.flush()).rejects.toThrow(/writing .*000000000000.jsonl failed: AccessDenied: .*\(the caller lacks permission/);
     expect(w.pending).toBe(1);
-    s3mock.on(PutObjectCommand).rejects(Object.assign(new Error('Please reduce your request rate.'), { name: 'SlowDown' }));
-    await expect(w.flush()).rejects.toThrow(/SlowDown.*throttled/);
-    s3mock.on(GetObjectCommand).rejects(Object.assign(new Error('The specified bucket does not exist'), { name: 'NoSuchBucket' }));
-    await expect(writer().open()).rejects.toThrow(/reading the chain head of acme\/api-1 failed: NoSuchBucket.*check the stack outputs/);
+    const gone = new AuditLogWriter({ s3: local.client('writer'), bucket: 'gone', kmsKeyId: 'k', tenant: 'acme', writerId: id });
+    await expect(gone.open()).rejects.toThrow(/reading the chain head of acme\/.* failed: NoSuchBucket.*check the stack outputs/);
+  });
+});
+
+type Op = { t: 'append'; n: number } | { t: 'flush' } | { t: 'settle' } | { t: 'fault'; when: 'before' | 'after' } | { t: 'crash' };
+
+const ops: fc.Arbitrary<Op[]> = fc.array<Op>(
+  fc.oneof(
+    { weight: 5, arbitrary: fc.record({ t: fc.constant('append' as const), n: fc.integer({ min: 1, max: 6 }) }) },
+    { weight: 4, arbitrary: fc.constant({ t: 'flush' as const }) },
+    { weight: 2, arbitrary: fc.constant({ t: 'settle' as const }) },
+    { weight: 2, arbitrary: fc.record({ t: fc.constant('fault' as const), when: fc.constantFrom('before' as const, 'after' as const) }) },
+    { weight: 1, arbitrary: fc.constant({ t: 'crash' as const }) },
+  ),
+  { minLength: 1, maxLength: 25 },
+);
+
+describe('audit writer under random interleavings of append, flush, retry, crash and restart (fast-check)', () => {
+  test('every confirmed record is stored exactly once, no false fork, and the chain verifies', async () => {
+    await fc.assert(
+      fc.asyncProperty(ops, fc.integer({ min: 1, max: 5 }), async (plan, batchSize) => {
+        const id = nextId();
+        const s3 = local.client('writer');
+        const faults = faulty(s3);
+        const confirmed = new Set<string>();
+        const forks: unknown[] = [];
+        let inFlight: Promise<void>[] = [];
+        let w = writer(id, s3, batchSize);
+        const openWriter = async () => {
+          for (;;) {
+            w = writer(id, s3, batchSize);
+            try {
+              await w.open();
+              return;
+            } catch (e) {
+              if (!/injected/.test(String((e as Error).message))) throw e;
+            }
+          }
+        };
+        await openWriter();
+        const requestIds = new Map<number, string>();
+        let counter = 0;
+        const settle = async () => {
+          await Promise.all(inFlight);
+          inFlight = [];
+        };
+        for (const op of plan) {
+          if (op.t === 'append')
+            for (let i = 0; i < op.n; i++) {
+              const e = event(counter++);
+              requestIds.set(w.append(e), e.requestId);
+            }
+          else if (op.t === 'flush') {
+            const current = w;
+            const ids = requestIds;
+            inFlight.push(
+              current.flush().then(
+                (seqs) => seqs.forEach((s) => confirmed.add(ids.get(s)!)),
+                (e: unknown) => void (e instanceof ChainForkError && forks.push(e)),
+              ),
+            );
+          } else if (op.t === 'settle') await settle();
+          else if (op.t === 'fault') faults.push(op.when);
+          else {
+            await settle(); // the process dies once its requests have landed or failed; its buffer is lost
+            requestIds.clear();
+            await openWriter();
+          }
+        }
+        await settle();
+        faults.length = 0;
+        await w.flush().then((seqs) => seqs.forEach((s) => confirmed.add(requestIds.get(s)!)));
+        expect(forks).toEqual([]);
+        const records = stored(id);
+        const count = new Map<string, number>();
+        for (const r of records) count.set(r.event.requestId, (count.get(r.event.requestId) ?? 0) + 1);
+        for (const rid of confirmed) expect([rid, count.get(rid)]).toEqual([rid, 1]);
+        expect(records.map((r) => r.seq)).toEqual(records.map((_, i) => i));
+        const report = await verifyS3Chain(local.client('auditor'), {
+          bucket: BUCKET,
+          tenant: 'acme',
+          writerId: id,
+          retentionYears: 7,
+          allowEmpty: true,
+        });
+        expect(report.findings).toEqual([]);
+        expect(report.records).toBe(records.length);
+      }),
+      { numRuns: 80 },
+    );
   });
 });

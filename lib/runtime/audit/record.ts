@@ -88,3 +88,43 @@ export function chainRecord(chain: string, seq: number, prev: string, event: Aud
   const base = { v: RECORD_VERSION, chain, seq, prev, event };
   return { ...base, hash: recordHash(base) };
 }
+
+/**
+ * Clock tolerance for record timestamps: a record may carry a time up to this much before the previous
+ * record's of its chain (requests finish out of order) or ahead of the verifier's clock (clock skew).
+ */
+export const CLOCK_TOLERANCE_MS = 5 * 60_000;
+
+const HEX64 = /^[0-9a-f]{64}$/;
+const recordSchema = z.strictObject({
+  v: z.literal(RECORD_VERSION),
+  chain: z.string(),
+  seq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  prev: z.string().regex(HEX64),
+  hash: z.string().regex(HEX64),
+  event: auditEventSchema,
+});
+
+/**
+ * Parse one stored line strictly: the record schema (integer seq, hex hashes, a valid event), the chain id
+ * it claims equal to `chain` and its event's tenant equal to the chain's tenant, and its own hash right.
+ * Returns the record, or a sentence saying what is wrong.
+ */
+export function checkStoredRecord(text: string, chain: string): ChainRecord | string {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return 'not valid JSON';
+  }
+  const r = recordSchema.safeParse(raw);
+  if (!r.success) {
+    const i = r.error.issues[0];
+    return `not a valid chain record: ${i.path.join('.') || '(record)'}: ${i.message}`;
+  }
+  const rec = r.data as ChainRecord;
+  if (rec.chain !== chain) return `the record says it belongs to chain ${JSON.stringify(rec.chain)}, not ${chain}`;
+  if (rec.event.tenant !== chain.split('/')[0]) return `the event's tenant ${JSON.stringify(rec.event.tenant)} is not the chain's`;
+  if (recordHash(rec) !== rec.hash) return 'the record does not match its own hash';
+  return rec;
+}
