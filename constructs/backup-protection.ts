@@ -27,6 +27,8 @@ export interface BackupProtectionProps {
 export class BackupProtection extends Construct {
   public readonly vault: backup.BackupVault;
   public readonly plan: backup.BackupPlan;
+  /** The role AWS Backup takes and restores recovery points with (name it in restore jobs too). */
+  public readonly role: iam.IRole;
 
   constructor(scope: Construct, id: string, props: BackupProtectionProps) {
     super(scope, id);
@@ -42,7 +44,8 @@ export class BackupProtection extends Construct {
       backupPlanRules: [
         new backup.BackupPlanRule({
           ruleName: 'daily',
-          scheduleExpression: events.Schedule.cron({ hour: '5', minute: '0' }),
+          // 06:00 UTC: after the RDS backup (03:00-04:00) and maintenance (Sun 04:15-05:15) windows.
+          scheduleExpression: events.Schedule.cron({ hour: '6', minute: '0' }),
           startWindow: Duration.hours(1),
           completionWindow: Duration.hours(8),
           deleteAfter: Duration.days(props.retentionDays),
@@ -50,7 +53,7 @@ export class BackupProtection extends Construct {
         }),
       ],
     });
-    const role = new ManagedPolicyRole(this, 'Role', {
+    const role = (this.role = new ManagedPolicyRole(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('backup.amazonaws.com'),
       managedPolicies: [
         iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSBackupServiceRolePolicyForBackup'),
@@ -59,7 +62,7 @@ export class BackupProtection extends Construct {
         iam.ManagedPolicy.fromAwsManagedPolicyName('AWSBackupServiceRolePolicyForS3Restore'),
       ],
       description: 'AWS Backup takes and restores recovery points of the selected resources',
-    });
+    }));
     this.plan.addSelection('Selection', { resources: props.resources, role, allowRestores: false });
   }
 }

@@ -1,4 +1,5 @@
 import { Stage, StageProps } from 'aws-cdk-lib';
+import { DEFAULT_DATABASE_PORT } from '../constructs/hipaa-postgres';
 import { Construct } from 'constructs';
 import { auditLogRetentionDays, availabilityZones, DeploymentConfig, retentionLifecycleDays, tenantRetention } from './config/schema';
 import { AuditStack } from './stacks/audit-stack';
@@ -25,7 +26,7 @@ export class HipaaStage extends Stage {
   public readonly data: DataStack;
   public readonly workers: WorkersStack;
   public readonly edge: EdgeStack;
-  /** Tenant shard stacks (only shards that hold tenants). */
+  /** Tenant shard stacks, one per shard (`tenantShards`), also those that hold no tenant. */
   public readonly tenants: TenantsStack[] = [];
   public readonly monitoring: MonitoringStack;
 
@@ -35,7 +36,8 @@ export class HipaaStage extends Stage {
     const env = { account: config.account, region: config.region };
     const common = { env, terminationProtection: true };
 
-    this.keys = new KeysStack(this, 'Keys', { ...common, environmentName: config.environment });
+    const auditTrailName = `hipaa-${config.environment}-audit`;
+    this.keys = new KeysStack(this, 'Keys', { ...common, environmentName: config.environment, auditTrailName });
     this.network = new NetworkStack(this, 'Network', {
       ...common,
       cidr: config.vpcCidr,
@@ -45,6 +47,7 @@ export class HipaaStage extends Stage {
     this.audit = new AuditStack(this, 'Audit', {
       ...common,
       environmentName: config.environment,
+      trailName: auditTrailName,
       auditKey: this.keys.auditKey,
       auditKeyAliasName: this.keys.auditKeyAliasName,
       auditRetentionYears: config.auditRetentionYears,
@@ -60,6 +63,7 @@ export class HipaaStage extends Stage {
       environmentName: config.environment,
       vaultName: drVaultName,
       minRetentionDays: config.backupRetentionDays,
+      guardDuty: config.guardDuty.enabled,
     });
     this.data = new DataStack(this, 'Data', {
       ...common,
@@ -75,6 +79,7 @@ export class HipaaStage extends Stage {
       dataKey: this.keys.dataKey,
       dataKeyAliasName: this.keys.dataKeyAliasName,
       accessLogsBucket: this.audit.accessLogBucket,
+      provisionerReservedConcurrency: config.workers.reservedConcurrency.tenantDatabaseProvisioner,
       tenants: config.tenants.map((t) => ({
         tenantId: t.id,
         days: Object.fromEntries(Object.entries(tenantRetention(t)).map(([c, v]) => [c, retentionLifecycleDays(v)])),
@@ -86,11 +91,13 @@ export class HipaaStage extends Stage {
     this.workers = new WorkersStack(this, 'Workers', {
       ...common,
       network: this.network.network,
-      securityGroup: this.data.workersSecurityGroup,
       logsKey: this.keys.auditKey,
       dataKey: this.keys.dataKey,
       dataKeyAliasName: this.keys.dataKeyAliasName,
-      databaseSecret: this.data.postgres.secret,
+      database: this.data.postgres.instance,
+      databaseSecurityGroup: this.data.databaseSecurityGroup,
+      databasePort: DEFAULT_DATABASE_PORT,
+      reservedConcurrency: config.workers.reservedConcurrency,
     });
 
     // Tenants, sharded by a stable hash of their id: no stack passes the CloudFormation limits at hundreds of
@@ -100,16 +107,19 @@ export class HipaaStage extends Stage {
       const k = tenantShard(t.id, config.tenantShards);
       shards.set(k, [...(shards.get(k) ?? []), t]);
     }
-    for (const [k, tenants] of [...shards.entries()].sort(([a], [b]) => a - b)) {
+    // Every shard stack exists, with or without tenants: removing the last tenant of a shard then updates its
+    // stack (the tenant's role, access point and policy go) instead of leaving it deployed, unseen by cdk deploy.
+    for (let k = 0; k < config.tenantShards; k++) {
       this.tenants.push(
         new TenantsStack(this, `Tenants${k}`, {
           ...common,
           environmentName: config.environment,
-          tenants,
+          tenants: shards.get(k) ?? [],
           bucket: this.data.phiBucket,
           vpc: this.network.network.vpc,
           workerRole: this.workers.consumer.role,
           databaseProvisioner: this.data.tenantDatabaseProvisioner.function.functionArn,
+          database: this.data.postgres.instance,
         }),
       );
     }

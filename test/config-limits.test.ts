@@ -6,6 +6,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { HipaaVpc } from '../constructs/hipaa-vpc';
 import { VPC_PREFIX } from '../lib/config/cidr';
@@ -23,6 +24,13 @@ test('tenantStackResources(n) is the resource count of a tenant shard stack hold
   });
   const bucket = new s3.Bucket(base, 'Bucket');
   const workerRole = new iam.Role(base, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+  const database = rds.DatabaseInstance.fromDatabaseInstanceAttributes(base, 'Db', {
+    instanceIdentifier: 'db',
+    instanceEndpointAddress: 'db.example.internal',
+    port: 5433,
+    securityGroups: [],
+    instanceResourceId: 'db-ABCDEFGHIJKLMNOP',
+  });
   const counts = [1, 3].map((n) => {
     const stack = new TenantsStack(app, `Tenants${n}`, {
       env,
@@ -32,6 +40,7 @@ test('tenantStackResources(n) is the resource count of a tenant shard stack hold
       vpc,
       workerRole,
       databaseProvisioner: 'arn:aws:lambda:us-east-1:111122223333:function:provisioner',
+      database,
     });
     return { n, stack };
   });

@@ -16,6 +16,44 @@ describe('security alerts', () => {
     mon().hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'security-alerts@example.com' });
   });
 
+  test("CloudWatch may publish to the topic for this account's alarms only (the topic policy replaces the default one)", () => {
+    mon().hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            Sid: 'AllowCloudWatchAlarmsOfThisAccount',
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: 'sns:Publish',
+            Resource: { Ref: topicId() },
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+              ArnLike: {
+                'aws:SourceArn': {
+                  'Fn::Join': ['', ['arn:aws:cloudwatch:us-east-1:', { Ref: 'AWS::AccountId' }, ':alarm:*']],
+                },
+              },
+            },
+          },
+        ]),
+      },
+    });
+    // ... and the topic's key lets CloudWatch encrypt the message it publishes.
+    defaultDeployment()
+      .template('Keys')
+      .hasResourceProperties('AWS::KMS::Key', {
+        KeyPolicy: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Principal: { Service: 'cloudwatch.amazonaws.com' },
+              Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+              Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+            }),
+          ]),
+        },
+      });
+  });
+
   test.each(CLOUDTRAIL_ALARMS.map((a) => [a.id, a.pattern]))(
     'metric filter and alarm for %s on the CloudTrail log group',
     (id, pattern) => {
@@ -85,7 +123,14 @@ describe('security alerts', () => {
   });
 
   test('GuardDuty on by default, findings of severity 4+ sent to the topic through a role', () => {
-    mon().hasResourceProperties('AWS::GuardDuty::Detector', { Enable: true, DataSources: { S3Logs: { Enable: true } } });
+    // Features only: CloudFormation refuses a detector that sets both DataSources and Features.
+    const detector = Object.values(mon().findResources('AWS::GuardDuty::Detector'));
+    expect(detector).toHaveLength(1);
+    expect(detector[0].Properties).toEqual({
+      Enable: true,
+      FindingPublishingFrequency: 'FIFTEEN_MINUTES',
+      Features: ['S3_DATA_EVENTS', 'RDS_LOGIN_EVENTS', 'LAMBDA_NETWORK_LOGS'].map((Name) => ({ Name, Status: 'ENABLED' })),
+    });
     mon().hasResourceProperties('AWS::Events::Rule', {
       EventPattern: { source: ['aws.guardduty'], 'detail-type': ['GuardDuty Finding'], detail: { severity: [{ numeric: ['>=', 4] }] } },
       Targets: [Match.objectLike({ Arn: { Ref: topicId() }, RoleArn: Match.anyValue() })],
@@ -93,8 +138,18 @@ describe('security alerts', () => {
   });
 
   test('GuardDuty can be switched off in config (an account that already has a detector)', () => {
-    const t = synthReference(testConfig({ guardDuty: { enabled: false } }), { complianceGate: false }).template('Monitoring');
+    const off = synthReference(testConfig({ guardDuty: { enabled: false } }), { complianceGate: false });
+    const t = off.template('Monitoring');
     t.resourceCountIs('AWS::GuardDuty::Detector', 0);
     t.resourceCountIs('AWS::Events::Rule', 1);
+    off.template('DrBackup').resourceCountIs('AWS::GuardDuty::Detector', 0);
+  });
+
+  test('the DR region has a detector of its own (the trail is multi-region), with the same protections', () => {
+    const dr = Object.values(defaultDeployment().template('DrBackup').findResources('AWS::GuardDuty::Detector'));
+    expect(dr).toHaveLength(1);
+    expect(dr[0].Properties.DataSources).toBeUndefined();
+    expect(dr[0].Properties.Features).toEqual(Object.values(mon().findResources('AWS::GuardDuty::Detector'))[0].Properties.Features);
+    expect(defaultDeployment().stage.drBackup.region).toBe('us-west-2');
   });
 });

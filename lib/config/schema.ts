@@ -140,6 +140,25 @@ const waf = z.strictObject({
     .default(100),
 });
 
+/**
+ * Reserved concurrency of each Lambda function: the function-level limit cdk-nag's HIPAA pack asks for. AWS
+ * keeps 100 of the account's concurrency quota unreserved, so deploying needs a quota of at least
+ * 100 + the sum (default 10, so 110); new accounts start at 10 (docs/deploy-notes.md: request an increase).
+ */
+const reserved = (fallback: number, min = 1) =>
+  z
+    .number()
+    .int()
+    .min(min, { error: `must be an integer from ${min} to 1000` })
+    .max(1000, { error: `must be an integer from ${min} to 1000` })
+    .default(fallback);
+const workers = z.strictObject({
+  reservedConcurrency: z
+    // consumer: at least 2, the smallest maximum concurrency of an SQS event source (set to the same value).
+    .strictObject({ api: reserved(4), consumer: reserved(4, 2), tenantDatabaseProvisioner: reserved(2) })
+    .prefault({}),
+});
+
 /** What each top-level field is for (shown by editors from the generated JSON Schema, and in docs/configuration.md). */
 export const FIELD_DESCRIPTIONS = {
   $schema: 'Path or URL of the JSON Schema editors use to complete and check this file (ignored by the app).',
@@ -158,6 +177,8 @@ export const FIELD_DESCRIPTIONS = {
   backupRetentionDays: `Days each backup is kept and Vault Lock minimum (35 to 3650). ${IMMUTABLE.backupRetentionDays}`,
   guardDuty: 'GuardDuty detector: {"enabled": true} by default.',
   waf: 'WAF rate limits and the paths with a stricter limit.',
+  workers:
+    'Lambda reserved concurrency per function: {"reservedConcurrency": {"api": 4, "consumer": 4, "tenantDatabaseProvisioner": 2}}; the account quota must be at least 100 + their sum.',
   tenants: 'Tenants, each with its own key, access point, role and database schema: [{"id": "acme", "retention": {...}}].',
   tenantShards: 'Number of tenant stacks tenants are spread over by a hash of their id (1 to 32). Default: 8.',
 } as const;
@@ -219,6 +240,7 @@ export const deploymentConfigSchema = z
         .default(35),
       guardDuty: z.strictObject({ enabled: z.boolean().default(true) }).prefault({}),
       waf: waf.prefault({}),
+      workers: workers.prefault({}),
       tenants: z
         .array(
           z.strictObject({
