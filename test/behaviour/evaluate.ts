@@ -16,6 +16,7 @@ import { loadPolicy } from '@cloud-copilot/iam-policy';
 import { runSimulation, Simulation } from '@cloud-copilot/iam-simulate';
 import { AssemblyModel, hasUnresolved, Resolved, unresolvedParts } from '../../lib/behaviour/assembly-model';
 import { Interaction } from '../../lib/behaviour/interaction';
+import { ReachabilityResult } from '../../lib/behaviour/network';
 import { endpointPolicy, identityPolicies, NamedPolicy, permissionBoundary, resourcePolicy } from '../../lib/behaviour/policies';
 import { awsManagedPolicy } from './aws-managed-policies';
 
@@ -127,6 +128,17 @@ async function simulateAction(i: Interaction, action: string, leg: Leg, endpoint
   };
 }
 
+/**
+ * Endpoint policies take `"Principal": "*"`; CDK writes the equivalent `{"AWS": "*"}` (AnyPrincipal), which
+ * iam-simulate's validator refuses. Same meaning, so it is rewritten before evaluation.
+ */
+function anyPrincipalAsStar(p: NamedPolicy | undefined): NamedPolicy | undefined {
+  if (!p) return p;
+  const doc = JSON.parse(JSON.stringify(p.document)) as { Statement?: Array<{ Principal?: unknown }> };
+  for (const st of doc.Statement ?? []) if (JSON.stringify(st.Principal) === '{"AWS":"*"}') st.Principal = '*';
+  return { name: p.name, document: doc as Resolved };
+}
+
 /** Evaluate one interaction of the catalogue against the assembly. */
 export async function evaluateInteraction(m: AssemblyModel, i: Interaction): Promise<Verdict> {
   const verdict = (outcome: Outcome, reasons: string[]): Verdict => {
@@ -178,7 +190,7 @@ export async function evaluateInteraction(m: AssemblyModel, i: Interaction): Pro
   } else {
     legs.push({ name: 'request', resource: i.resource.arn, identity, resourcePolicy: i.resource.owner ? resourcePolicy(m, i.resource.owner) : undefined });
   }
-  const endpoint = i.endpoint ? endpointPolicy(m, i.endpoint) : undefined;
+  const endpoint = i.endpoint ? anyPrincipalAsStar(endpointPolicy(m, i.endpoint)) : undefined;
 
   if (i.resource.owner?.type === 'AWS::KMS::Key' && !legs[0].resourcePolicy) return verdict('denied', [`${i.resource.label} has no key policy: nobody can use it`]);
   const everything = [i.principal.principal, i.resource.arn, i.context, identity, legs.map((l) => l.resourcePolicy), endpoint, boundary];
@@ -207,4 +219,38 @@ export async function evaluateAll(m: AssemblyModel, interactions: Interaction[])
   const out: Verdict[] = [];
   for (const i of interactions) out.push(await evaluateInteraction(m, i));
   return out;
+}
+
+/**
+ * A network path to S3 also needs the gateway endpoint's policy to admit the request: evaluate it for the
+ * destination's action on an object of the bucket (the caller's own permissions are the IAM interactions' job).
+ */
+export async function evaluatePath(m: AssemblyModel, r: ReachabilityResult): Promise<ReachabilityResult> {
+  const d = r.check.destination;
+  if (d.kind !== 's3' || !r.endpoint) return r;
+  const role = r.check.source.type === 'AWS::Lambda::Function' ? m.target(r.check.source.stack, r.check.source.props.Role) : undefined;
+  const ours = r.check.source.stack.account ?? '';
+  const bucketAccount = d.bucketArn.includes(':s3:::cloudformation-custom-resource-response-') ? '999999999999' : ours;
+  const i: Interaction = {
+    id: `${r.check.id}-endpoint-policy`,
+    title: `${d.label}: the endpoint policy admits ${d.action}`,
+    principal: {
+      label: role ? `${role.stack.id}/${role.path}` : r.check.source.path,
+      principal: role ? m.str(role.stack, { 'Fn::GetAtt': [role.logicalId, 'Arn'] }) : `arn:aws:iam::${ours}:role/caller`,
+      account: ours,
+      externalGrant: "the caller's own permissions (checked by the IAM interactions)",
+    },
+    actions: [d.action],
+    resource: { label: d.label, arn: `${d.bucketArn}/object-key`, account: bucketAccount },
+    endpoint: r.endpoint,
+    context: { 'aws:SecureTransport': 'true', 'aws:SourceVpce': m.ref(r.endpoint) },
+    expect: 'allow',
+    method: 'policy',
+    controls: r.check.controls,
+  };
+  const v = await evaluateInteraction(m, i);
+  if (v.pass) return { ...r, reasons: [...r.reasons, `${d.action} admitted by the endpoint policy`] };
+  const reasons = [...r.reasons, `${r.reachable ? 'but ' : 'and '}the endpoint policy ${v.outcome === 'denied' ? 'blocks' : `cannot be evaluated (${v.outcome}) for`} ${d.action} on ${d.bucketArn}/*: ${v.reasons.join('; ')}`];
+  const pass = r.check.expect === 'unreachable';
+  return { ...r, reachable: false, pass, reasons, message: `[${r.check.id}] ${r.check.title}: expected ${r.check.expect}, got unreachable: ${reasons.join('; ')}` };
 }
