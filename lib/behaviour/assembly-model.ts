@@ -65,7 +65,7 @@ export function loadAssemblyModel(assemblyDir: string): AssemblyModel {
       const prefix = s.hierarchicalId + '/';
       for (const [logicalId, r] of Object.entries(template.Resources ?? {})) {
         const full = String(r.Metadata?.['aws:cdk:path'] ?? logicalId);
-        (stack.resources as ModelResource[]).push({
+        (stack.resources).push({
           stack,
           logicalId,
           type: r.Type,
@@ -99,7 +99,10 @@ export class AssemblyModel {
   /** Resources whose stack id and construct path match (`stack` may be a pattern: /^Tenants\d+$/). */
   find(stack: string | RegExp, pathPattern: RegExp, type?: string): ModelResource[] {
     return this.resources.filter(
-      (r) => (typeof stack === 'string' ? r.stack.id === stack : stack.test(r.stack.id)) && pathPattern.test(r.path) && (!type || r.type === type),
+      (r) =>
+        (typeof stack === 'string' ? r.stack.id === stack : stack.test(r.stack.id)) &&
+        pathPattern.test(r.path) &&
+        (!type || r.type === type),
     );
   }
 
@@ -144,7 +147,9 @@ export class AssemblyModel {
     if (value === null || value === undefined) return null;
     if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
     if (Array.isArray(value)) {
-      return value.filter((x) => !(x && typeof x === 'object' && (x as { Ref?: string }).Ref === 'AWS::NoValue')).map((x) => this.resolve(stack, x));
+      return value
+        .filter((x) => !(x && typeof x === 'object' && (x as { Ref?: string }).Ref === 'AWS::NoValue'))
+        .map((x) => this.resolve(stack, x));
     }
     const v = value as Record<string, unknown>;
     const keys = Object.keys(v);
@@ -160,7 +165,11 @@ export class AssemblyModel {
   /** Resolve to one string (unresolvable parts become {@link UNRESOLVED} markers). */
   str(stack: ModelStack, value: unknown): string {
     const r = this.resolve(stack, value);
-    return typeof r === 'string' ? r : typeof r === 'number' || typeof r === 'boolean' ? String(r) : `${UNRESOLVED}not a string: ${JSON.stringify(r)}»`;
+    return typeof r === 'string'
+      ? r
+      : typeof r === 'number' || typeof r === 'boolean'
+        ? String(r)
+        : `${UNRESOLVED}not a string: ${JSON.stringify(r)}»`;
   }
 
   /** `Ref` of a resource, as CloudFormation returns it (name, id, URL or ARN depending on the type). */
@@ -353,7 +362,9 @@ export class AssemblyModel {
       case 'Fn::Join': {
         const [sep, parts] = arg as [string, unknown[]];
         const resolved = this.resolve(s, parts);
-        return Array.isArray(resolved) ? resolved.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join(sep) : bad('of a non-list');
+        return Array.isArray(resolved)
+          ? resolved.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join(sep)
+          : bad('of a non-list');
       }
       case 'Fn::Select': {
         const [i, list] = arg as [unknown, unknown];

@@ -11,7 +11,8 @@ import { Destination, Interaction, InteractionPrincipal, InteractionResource, Re
  * The request context is what AWS documents for each service; the `basis` of an interaction cites the page.
  */
 
-const TLS = { 'aws:SecureTransport': 'true' };
+type Context = Record<string, string>;
+const TLS: Context = { 'aws:SecureTransport': 'true' };
 
 /** Small lookup helpers that never throw: a missing piece becomes the interaction's `missing` reason. */
 class Finder {
@@ -51,7 +52,14 @@ function role(m: AssemblyModel, r: ModelResource): InteractionPrincipal {
   return { label: label(r), principal: m.str(r.stack, { 'Fn::GetAtt': [r.logicalId, 'Arn'] }), role: r, account: account(r.stack) };
 }
 function arnOf(m: AssemblyModel, r: ModelResource): string {
-  const attr = r.type === 'AWS::SNS::Topic' ? 'TopicArn' : r.type === 'AWS::Backup::BackupVault' ? 'BackupVaultArn' : r.type === 'AWS::RDS::DBInstance' ? 'DBInstanceArn' : 'Arn';
+  const attr =
+    r.type === 'AWS::SNS::Topic'
+      ? 'TopicArn'
+      : r.type === 'AWS::Backup::BackupVault'
+        ? 'BackupVaultArn'
+        : r.type === 'AWS::RDS::DBInstance'
+          ? 'DBInstanceArn'
+          : 'Arn';
   if (r.type === 'AWS::SecretsManager::Secret') return m.ref(r);
   return m.str(r.stack, { 'Fn::GetAtt': [r.logicalId, attr] });
 }
@@ -60,7 +68,12 @@ function res(m: AssemblyModel, r: ModelResource, suffix = '', owner: ModelResour
 }
 /** Context of a request a role makes (the principal keys AWS adds to every signed request). */
 function roleContext(p: InteractionPrincipal): Record<string, string> {
-  return { 'aws:PrincipalArn': p.principal, 'aws:PrincipalAccount': p.account, 'aws:PrincipalIsAWSService': 'false', 'aws:PrincipalType': 'AssumedRole' };
+  return {
+    'aws:PrincipalArn': p.principal,
+    'aws:PrincipalAccount': p.account,
+    'aws:PrincipalIsAWSService': 'false',
+    'aws:PrincipalType': 'AssumedRole',
+  };
 }
 /** Context of a request a service principal makes on our behalf. */
 function serviceContext(p: InteractionPrincipal, sourceArn?: string): Record<string, string> {
@@ -113,7 +126,8 @@ export function interactionCatalogue(m: AssemblyModel): Interaction[] {
     expect: 'allow',
     method: 'policy',
     controls: ['breach-alerts'],
-    basis: 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarms-and-actions.html (SNS topic policy for cloudwatch.amazonaws.com, aws:SourceArn = alarm ARN)',
+    basis:
+      'https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarms-and-actions.html (SNS topic policy for cloudwatch.amazonaws.com, aws:SourceArn = alarm ARN)',
   });
   const topicKey = f.via(topic, 'KmsMasterKeyId');
   add({
@@ -126,12 +140,13 @@ export function interactionCatalogue(m: AssemblyModel): Interaction[] {
     expect: 'allow',
     method: 'policy',
     controls: ['breach-alerts'],
-    basis: 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarms-and-actions.html (encrypted topics: key policy allows cloudwatch.amazonaws.com kms:Decrypt, kms:GenerateDataKey*)',
+    basis:
+      'https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarms-and-actions.html (encrypted topics: key policy allows cloudwatch.amazonaws.com kms:Decrypt, kms:GenerateDataKey*)',
   });
   const rule = m.find('Monitoring', /.*/, 'AWS::Events::Rule')[0];
   const publisherRole = rule
-    ? m.target(rule.stack, (rule.props.Targets as Array<{ RoleArn?: unknown }> | undefined)?.find((t) => t.RoleArn)?.RoleArn) ??
-      f.one('Monitoring', /^FindingsPublisher\/Resource$/, 'AWS::IAM::Role')
+    ? (m.target(rule.stack, (rule.props.Targets as Array<{ RoleArn?: unknown }> | undefined)?.find((t) => t.RoleArn)?.RoleArn) ??
+      f.one('Monitoring', /^FindingsPublisher\/Resource$/, 'AWS::IAM::Role'))
     : f.one('Monitoring', /^FindingsPublisher\/Resource$/, 'AWS::IAM::Role');
   if (publisherRole) {
     const p = role(m, publisherRole);
@@ -193,14 +208,23 @@ export function interactionCatalogue(m: AssemblyModel): Interaction[] {
     title: 'CloudTrail writes log files into the audit bucket',
     principal: ct,
     actions: ['s3:PutObject'],
-    resource: auditBucket ? res(m, auditBucket, `/${prefix}AWSLogs/${acct}/CloudTrail/${region}/2026/01/01/file.json.gz`) : none('audit bucket'),
+    resource: auditBucket
+      ? res(m, auditBucket, `/${prefix}AWSLogs/${acct}/CloudTrail/${region}/2026/01/01/file.json.gz`)
+      : none('audit bucket'),
     context: { ...TLS, ...serviceContext(ct, trailArn), 's3:x-amz-acl': 'bucket-owner-full-control' },
     expect: 'allow',
     method: 'policy',
     controls: ['audit-trail', 'audit-worm'],
     basis: 'https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html',
   });
-  const auditKey = f.via(auditBucket, 'BucketEncryption', 'ServerSideEncryptionConfiguration', '0', 'ServerSideEncryptionByDefault', 'KMSMasterKeyID');
+  const auditKey = f.via(
+    auditBucket,
+    'BucketEncryption',
+    'ServerSideEncryptionConfiguration',
+    '0',
+    'ServerSideEncryptionByDefault',
+    'KMSMasterKeyID',
+  );
   const ctKeyContext = { ...TLS, ...serviceContext(ct, trailArn), 'kms:EncryptionContext:aws:cloudtrail:arn': trailArn };
   add({
     id: 'cloudtrail-encrypts-with-audit-key',
@@ -235,7 +259,12 @@ export function interactionCatalogue(m: AssemblyModel): Interaction[] {
       title: 'CloudTrail assumes its CloudWatch Logs delivery role',
       principal: ct,
       actions: ['sts:AssumeRole'],
-      resource: { label: label(deliveryRole) + ' (trust policy)', arn: role(m, deliveryRole).principal, owner: deliveryRole, account: acct },
+      resource: {
+        label: label(deliveryRole) + ' (trust policy)',
+        arn: role(m, deliveryRole).principal,
+        owner: deliveryRole,
+        account: acct,
+      },
       context: { ...TLS, ...serviceContext(ct, trailArn) },
       expect: 'allow',
       method: 'policy',
@@ -249,7 +278,12 @@ export function interactionCatalogue(m: AssemblyModel): Interaction[] {
       principal: p,
       actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
       resource: trailLogGroup
-        ? { label: label(trailLogGroup), arn: `arn:${keys.partition}:logs:${region}:${acct}:log-group:${lg}:log-stream:${acct}_CloudTrail_${region}`, owner: trailLogGroup, account: acct }
+        ? {
+            label: label(trailLogGroup),
+            arn: `arn:${keys.partition}:logs:${region}:${acct}:log-group:${lg}:log-stream:${acct}_CloudTrail_${region}`,
+            owner: trailLogGroup,
+            account: acct,
+          }
         : none('trail log group'),
       context: { ...TLS, ...roleContext(p) },
       expect: 'allow',
@@ -296,7 +330,8 @@ export function interactionCatalogue(m: AssemblyModel): Interaction[] {
       expect: 'allow',
       method: 'policy',
       controls: ['s3-tls-private', 'audit-trail'],
-      basis: 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html (logging.s3.amazonaws.com, aws:SourceArn, aws:SourceAccount)',
+      basis:
+        'https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html (logging.s3.amazonaws.com, aws:SourceArn, aws:SourceAccount)',
     });
   }
   const alb = m.find('Edge', /.*/, 'AWS::ElasticLoadBalancingV2::LoadBalancer')[0];
@@ -306,7 +341,12 @@ export function interactionCatalogue(m: AssemblyModel): Interaction[] {
     const bucket = m.target(alb.stack, albBucketValue);
     const pre = m.str(alb.stack, attrs.find((a) => a.Key === 'access_logs.s3.prefix')?.Value ?? '');
     // us-east-1 and the regions before August 2022 deliver as the regional ELB account; later regions as the service.
-    const elbAccounts: Record<string, string> = { 'us-east-1': '127311923021', 'us-east-2': '033677994240', 'us-west-1': '027434742980', 'us-west-2': '797873946194' };
+    const elbAccounts: Record<string, string> = {
+      'us-east-1': '127311923021',
+      'us-east-2': '033677994240',
+      'us-west-1': '027434742980',
+      'us-west-2': '797873946194',
+    };
     const elb = elbAccounts[alb.stack.region];
     const principal: InteractionPrincipal = elb
       ? {
@@ -322,12 +362,15 @@ export function interactionCatalogue(m: AssemblyModel): Interaction[] {
         title: 'The load balancer delivers its access logs to the log bucket',
         principal,
         actions: ['s3:PutObject'],
-        resource: bucket ? res(m, bucket, `/${pre ? pre + '/' : ''}AWSLogs/${acct}/elasticloadbalancing/${region}/2026/01/01/log.gz`) : none('ALB log bucket'),
+        resource: bucket
+          ? res(m, bucket, `/${pre ? pre + '/' : ''}AWSLogs/${acct}/elasticloadbalancing/${region}/2026/01/01/log.gz`)
+          : none('ALB log bucket'),
         context: { ...TLS, ...(elb ? { 'aws:PrincipalAccount': elb } : serviceContext(principal)) },
         expect: 'allow',
         method: 'policy',
         controls: ['tls-edge', 'audit-trail'],
-        basis: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html (regions before August 2022: the regional ELB account)',
+        basis:
+          'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html (regions before August 2022: the regional ELB account)',
       },
       bucket ? undefined : 'ALB access_logs.s3.bucket refers to no bucket of the assembly',
     );
@@ -335,25 +378,62 @@ export function interactionCatalogue(m: AssemblyModel): Interaction[] {
 
   // --- AWS Backup: the backup role on the PHI bucket (direct requests), its key, RDS, both vaults and the DR copy.
   const selection = m.find('Data', /.*/, 'AWS::Backup::BackupSelection')[0];
-  const backupRole = selection ? m.target(selection.stack, (selection.props.BackupSelection as Record<string, unknown>).IamRoleArn) : undefined;
+  const backupRole = selection
+    ? m.target(selection.stack, (selection.props.BackupSelection as Record<string, unknown>).IamRoleArn)
+    : undefined;
   const phi = f.one('Data', /^PhiData\/Secure\/Bucket\/Resource$/, 'AWS::S3::Bucket');
-  const phiKey = f.via(phi, 'BucketEncryption', 'ServerSideEncryptionConfiguration', '0', 'ServerSideEncryptionByDefault', 'KMSMasterKeyID');
+  const phiKey = f.via(
+    phi,
+    'BucketEncryption',
+    'ServerSideEncryptionConfiguration',
+    '0',
+    'ServerSideEncryptionByDefault',
+    'KMSMasterKeyID',
+  );
   const db = f.one('Data', /^Postgres\/Instance\/Resource$/, 'AWS::RDS::DBInstance');
   const primaryVault = m.find('Data', /.*/, 'AWS::Backup::BackupVault')[0];
   const drVault = m.find('DrBackup', /.*/, 'AWS::Backup::BackupVault')[0];
   if (!backupRole) f.missing.push('no backup selection role in the Data stack');
   const bp = backupRole ? role(m, backupRole) : nobody('backup role');
   const backupCtx = { ...TLS, ...roleContext(bp) };
-  const backupItem = (id: string, title: string, actions: string[], resource: InteractionResource, context = backupCtx, controls = ['database-recovery', 'backups-locked']) =>
-    add({ id, title, principal: bp, actions, resource, context, expect: 'allow', method: 'policy', controls, basis: 'https://docs.aws.amazon.com/aws-backup/latest/devguide/s3-backups.html' });
+  const backupItem = (
+    id: string,
+    title: string,
+    actions: string[],
+    resource: InteractionResource,
+    context: Context = backupCtx,
+    controls = ['database-recovery', 'backups-locked'],
+  ) =>
+    add({
+      id,
+      title,
+      principal: bp,
+      actions,
+      resource,
+      context,
+      expect: 'allow',
+      method: 'policy',
+      controls,
+      basis: 'https://docs.aws.amazon.com/aws-backup/latest/devguide/s3-backups.html',
+    });
   backupItem(
     'backup-reads-phi-objects',
     'AWS Backup reads PHI objects directly (no access point: s3:DataAccessPointAccount absent)',
     ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectTagging', 's3:GetObjectAcl'],
     phi ? res(m, phi, '/tenants/acme/record.json') : none('PHI bucket'),
   );
-  backupItem('backup-lists-phi-bucket', 'AWS Backup lists the PHI bucket versions', ['s3:ListBucket', 's3:ListBucketVersions', 's3:GetBucketVersioning'], phi ? res(m, phi) : none('PHI bucket'));
-  backupItem('backup-restores-phi-objects', 'AWS Backup restores PHI objects directly', ['s3:PutObject'], phi ? res(m, phi, '/tenants/acme/record.json') : none('PHI bucket'));
+  backupItem(
+    'backup-lists-phi-bucket',
+    'AWS Backup lists the PHI bucket versions',
+    ['s3:ListBucket', 's3:ListBucketVersions', 's3:GetBucketVersioning'],
+    phi ? res(m, phi) : none('PHI bucket'),
+  );
+  backupItem(
+    'backup-restores-phi-objects',
+    'AWS Backup restores PHI objects directly',
+    ['s3:PutObject'],
+    phi ? res(m, phi, '/tenants/acme/record.json') : none('PHI bucket'),
+  );
   backupItem(
     'backup-uses-phi-key',
     "AWS Backup decrypts and re-encrypts PHI objects through S3 with the bucket's key",
@@ -361,7 +441,12 @@ export function interactionCatalogue(m: AssemblyModel): Interaction[] {
     phiKey ? res(m, phiKey) : none('PHI key'),
     { ...backupCtx, 'kms:ViaService': `s3.${region}.amazonaws.com`, 'kms:CallerAccount': acct },
   );
-  backupItem('backup-snapshots-database', 'AWS Backup snapshots the database', ['rds:CreateDBSnapshot', 'rds:DescribeDBInstances'], db ? res(m, db, '', undefined) : none('database'));
+  backupItem(
+    'backup-snapshots-database',
+    'AWS Backup snapshots the database',
+    ['rds:CreateDBSnapshot', 'rds:DescribeDBInstances'],
+    db ? res(m, db, '', undefined) : none('database'),
+  );
   for (const [id, vault] of [
     ['primary', primaryVault],
     ['dr', drVault],
@@ -383,7 +468,12 @@ export function interactionCatalogue(m: AssemblyModel): Interaction[] {
       `AWS Backup gets a grant on the key of ${target} (recovery points are encrypted under it)`,
       ['kms:CreateGrant', 'kms:DescribeKey'],
       vaultKey ? res(m, vaultKey) : none(`key of ${target}`),
-      { ...backupCtx, 'kms:ViaService': `backup.${vault.stack.region}.amazonaws.com`, 'kms:GrantIsForAWSResource': 'true', 'kms:CallerAccount': acct },
+      {
+        ...backupCtx,
+        'kms:ViaService': `backup.${vault.stack.region}.amazonaws.com`,
+        'kms:GrantIsForAWSResource': 'true',
+        'kms:CallerAccount': acct,
+      },
     );
   }
 
@@ -395,8 +485,15 @@ export function interactionCatalogue(m: AssemblyModel): Interaction[] {
   f.take();
   const workQueue = m.find('Workers', /^WorkQueue\/Queue\/Resource$/, 'AWS::SQS::Queue')[0];
   const secret = m.find('Data', /^Postgres\/Instance\/Secret\/Resource$/, 'AWS::SecretsManager::Secret')[0];
-  const s3Endpoint = m.resources.find((r) => r.type === 'AWS::EC2::VPCEndpoint' && /\.s3"?\]?\]?$/.test(JSON.stringify(r.props.ServiceName)) && r.props.VpcEndpointType === 'Gateway');
-  const vpceCtx = s3Endpoint ? { 'aws:SourceVpce': m.ref(s3Endpoint), 'aws:SourceVpc': m.str(s3Endpoint.stack, s3Endpoint.props.VpcId) } : {};
+  const s3Endpoint = m.resources.find(
+    (r) =>
+      r.type === 'AWS::EC2::VPCEndpoint' &&
+      /\.s3"?\]?\]?$/.test(JSON.stringify(r.props.ServiceName)) &&
+      r.props.VpcEndpointType === 'Gateway',
+  );
+  const vpceCtx: Context = s3Endpoint
+    ? { 'aws:SourceVpce': m.ref(s3Endpoint), 'aws:SourceVpc': m.str(s3Endpoint.stack, s3Endpoint.props.VpcId) }
+    : {};
 
   if (consumerRole && workQueue) {
     const p = role(m, consumerRole);
@@ -475,8 +572,15 @@ export function interactionCatalogue(m: AssemblyModel): Interaction[] {
     const apFor = (other: ReturnType<typeof tenantParts>, tenant: string, key: string) => {
       const apArn = m.str(other.ap.stack, { 'Fn::GetAtt': [other.ap.logicalId, 'Arn'] });
       return {
-        resource: { label: `${label(other.ap)} object ${key}`, arn: `${apArn}/object/tenants/${tenant}/${key}`, owner: other.ap, account: acct },
-        accessPoint: bucket ? { accessPoint: other.ap, bucket, bucketObjectArn: `${arnOf(m, bucket)}/tenants/${tenant}/${key}` } : undefined,
+        resource: {
+          label: `${label(other.ap)} object ${key}`,
+          arn: `${apArn}/object/tenants/${tenant}/${key}`,
+          owner: other.ap,
+          account: acct,
+        },
+        accessPoint: bucket
+          ? { accessPoint: other.ap, bucket, bucketObjectArn: `${arnOf(m, bucket)}/tenants/${tenant}/${key}` }
+          : undefined,
       };
     };
     const s3Ctx = (other: ReturnType<typeof tenantParts>) => ({
@@ -582,7 +686,13 @@ export function interactionCatalogue(m: AssemblyModel): Interaction[] {
   if (writer && auditBucket) {
     const p = role(m, writer);
     const key = batchKey(tenants[0] ?? 'acme', 'worker-1', 1);
-    const put = { ...TLS, ...roleContext(p), ...vpceCtx, 's3:x-amz-server-side-encryption': 'aws:kms', 's3:x-amz-server-side-encryption-aws-kms-key-id': auditKey ? arnOf(m, auditKey) : '' };
+    const put = {
+      ...TLS,
+      ...roleContext(p),
+      ...vpceCtx,
+      's3:x-amz-server-side-encryption': 'aws:kms',
+      's3:x-amz-server-side-encryption-aws-kms-key-id': auditKey ? arnOf(m, auditKey) : '',
+    };
     add({
       id: 'writer-appends-audit-records',
       title: 'The audit writer (the queue consumer) appends a new audit object (If-None-Match: *)',
@@ -633,7 +743,11 @@ export function interactionCatalogue(m: AssemblyModel): Interaction[] {
     });
   }
   if (auditBucket) {
-    const admin: InteractionPrincipal = { label: `account root ${acct}`, principal: `arn:${keys.partition}:iam::${acct}:root`, account: acct };
+    const admin: InteractionPrincipal = {
+      label: `account root ${acct}`,
+      principal: `arn:${keys.partition}:iam::${acct}:root`,
+      account: acct,
+    };
     add({
       id: 'nobody-deletes-locked-audit-versions',
       title: 'No principal, the account root included, deletes a locked audit object version',
@@ -644,7 +758,8 @@ export function interactionCatalogue(m: AssemblyModel): Interaction[] {
       expect: 'deny',
       method: 'object-lock',
       controls: ['audit-worm'],
-      basis: 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html#object-lock-retention-modes (compliance mode: no user, including the root user, can overwrite or delete a protected object version or shorten its retention)',
+      basis:
+        'https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html#object-lock-retention-modes (compliance mode: no user, including the root user, can overwrite or delete a protected object version or shorten its retention)',
     });
     add({
       id: 'nobody-shortens-audit-retention',
@@ -679,7 +794,7 @@ export function interactionCatalogue(m: AssemblyModel): Interaction[] {
     const sKey = f.via(secret, 'KmsKeyId');
     add({
       id: 'provisioner-decrypts-master-secret',
-      title: "The tenant provisioner decrypts the master secret with the database key through Secrets Manager",
+      title: 'The tenant provisioner decrypts the master secret with the database key through Secrets Manager',
       principal: p,
       actions: ['kms:Decrypt'],
       resource: sKey ? res(m, sKey) : none('secret key'),
@@ -699,7 +814,12 @@ export function interactionCatalogue(m: AssemblyModel): Interaction[] {
         account: acct,
         externalGrant: "the rotation application's own role policy (SecretsManagerRDSPostgreSQLRotationSingleUser), not in our templates",
       },
-      actions: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage', 'secretsmanager:DescribeSecret'],
+      actions: [
+        'secretsmanager:GetSecretValue',
+        'secretsmanager:PutSecretValue',
+        'secretsmanager:UpdateSecretVersionStage',
+        'secretsmanager:DescribeSecret',
+      ],
       resource: res(m, secret),
       context: { ...TLS, 'aws:PrincipalAccount': acct },
       expect: 'allow',
@@ -717,7 +837,8 @@ export function vpcFunctions(m: AssemblyModel): ModelResource[] {
   return m.resources.filter(
     (r) =>
       (r.type === 'AWS::Lambda::Function' && r.props.VpcConfig !== undefined) ||
-      (r.type === 'AWS::Serverless::Application' && (r.props.Parameters as Record<string, unknown> | undefined)?.vpcSecurityGroupIds !== undefined),
+      (r.type === 'AWS::Serverless::Application' &&
+        (r.props.Parameters as Record<string, unknown> | undefined)?.vpcSecurityGroupIds !== undefined),
   );
 }
 
@@ -735,7 +856,13 @@ export function reachabilityCatalogue(m: AssemblyModel): Reachability[] {
   const s3 = (label: string, bucketArn: string, action = 's3:GetObject'): Destination => ({ kind: 's3', label, bucketArn, action });
   const dbDest: Destination | undefined = db ? { kind: 'port', label: `database port ${port}`, target: db, port } : undefined;
 
-  const need = (source: ModelResource | undefined, who: string, dests: Array<Destination | undefined>, controls: string[], expect: Reachability['expect'] = 'reachable') => {
+  const need = (
+    source: ModelResource | undefined,
+    who: string,
+    dests: Array<Destination | undefined>,
+    controls: string[],
+    expect: Reachability['expect'] = 'reachable',
+  ) => {
     if (!source) {
       out.push({
         id: `${who}-missing`,
@@ -773,17 +900,33 @@ export function reachabilityCatalogue(m: AssemblyModel): Reachability[] {
       iface('kms'),
       iface('sts'),
       iface('logs'),
-      phi && s3('PHI bucket (tenant access points) through the S3 gateway endpoint', m.str(phi.stack, { 'Fn::GetAtt': [phi.logicalId, 'Arn'] })),
-      audit && s3('audit bucket (audit writer) through the S3 gateway endpoint', m.str(audit.stack, { 'Fn::GetAtt': [audit.logicalId, 'Arn'] }), 's3:PutObject'),
+      phi &&
+        s3('PHI bucket (tenant access points) through the S3 gateway endpoint', m.str(phi.stack, { 'Fn::GetAtt': [phi.logicalId, 'Arn'] })),
+      audit &&
+        s3(
+          'audit bucket (audit writer) through the S3 gateway endpoint',
+          m.str(audit.stack, { 'Fn::GetAtt': [audit.logicalId, 'Arn'] }),
+          's3:PutObject',
+        ),
       dbDest,
     ],
     ['private-workers', 'tenant-isolation'],
   );
-  need(provisioner, 'provisioner', [iface('secretsmanager'), iface('kms'), dbDest, s3('CloudFormation response bucket', responseBucket, 's3:PutObject')], [
-    'tenant-isolation',
-  ]);
+  need(
+    provisioner,
+    'provisioner',
+    [iface('secretsmanager'), iface('kms'), dbDest, s3('CloudFormation response bucket', responseBucket, 's3:PutObject')],
+    ['tenant-isolation'],
+  );
   need(rotation, 'rotation', [iface('secretsmanager'), iface('kms'), dbDest], ['database-authentication']);
   need(api, 'api', [dbDest], ['database-private'], 'unreachable');
-  for (const fn of vpcFunctions(m)) need(fn, `${fn.stack.id}-${fn.path.split('/')[0]}`, [{ kind: 'internet', label: 'the internet' }], ['network-isolation'], 'unreachable');
+  for (const fn of vpcFunctions(m))
+    need(
+      fn,
+      `${fn.stack.id}-${fn.path.split('/')[0]}`,
+      [{ kind: 'internet', label: 'the internet' }],
+      ['network-isolation'],
+      'unreachable',
+    );
   return out;
 }

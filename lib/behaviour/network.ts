@@ -48,7 +48,7 @@ export function cidrContains(outer: string, inner: string): boolean {
   const o = ipv4(outer);
   const i = ipv4(inner);
   if (!o || !i) return false;
-  return o[1] <= i[1] && ((i[0] & o[1]) >>> 0) === o[0];
+  return o[1] <= i[1] && (i[0] & o[1]) >>> 0 === o[0];
 }
 
 const TCP = (p: string) => p === 'tcp' || p === '6' || p === '-1' || p === 'all';
@@ -93,7 +93,9 @@ export class NetworkModel {
   }
 
   private routeTableOf(subnet: string): string | undefined {
-    const a = this.m.resources.find((r) => r.type === 'AWS::EC2::SubnetRouteTableAssociation' && this.m.str(r.stack, r.props.SubnetId) === subnet);
+    const a = this.m.resources.find(
+      (r) => r.type === 'AWS::EC2::SubnetRouteTableAssociation' && this.m.str(r.stack, r.props.SubnetId) === subnet,
+    );
     return a ? this.m.str(a.stack, a.props.RouteTableId) : undefined;
   }
 
@@ -101,10 +103,22 @@ export class NetworkModel {
     return this.m.resources
       .filter((r) => r.type === 'AWS::EC2::Route' && this.m.str(r.stack, r.props.RouteTableId) === table)
       .map((r) => {
-        const target = ['GatewayId', 'NatGatewayId', 'EgressOnlyInternetGatewayId', 'TransitGatewayId', 'InstanceId', 'NetworkInterfaceId', 'VpcPeeringConnectionId']
+        const target = [
+          'GatewayId',
+          'NatGatewayId',
+          'EgressOnlyInternetGatewayId',
+          'TransitGatewayId',
+          'InstanceId',
+          'NetworkInterfaceId',
+          'VpcPeeringConnectionId',
+        ]
           .map((k) => (r.props[k] !== undefined ? this.m.str(r.stack, r.props[k]) : undefined))
           .find(Boolean);
-        return { dest: this.m.str(r.stack, r.props.DestinationCidrBlock ?? r.props.DestinationIpv6CidrBlock), target: target ?? 'unknown', via: r };
+        return {
+          dest: this.m.str(r.stack, r.props.DestinationCidrBlock ?? r.props.DestinationIpv6CidrBlock),
+          target: target ?? 'unknown',
+          via: r,
+        };
       });
   }
 
@@ -136,7 +150,13 @@ export class NetworkModel {
     // AWS::EC2::SecurityGroupEgress, replaces it (CloudFormation revokes the default rule when it adds one:
     // aws/aws-cdk#987, aws-cloudformation/cfn-language-discussion#157; AWS::EC2::SecurityGroup reference).
     if (direction === 'egress' && !inline && !standalone.length) {
-      out.push({ owner: `${label(sg)} default egress (no egress rule: EC2 allows all)`, protocol: '-1', from: 0, to: 65535, cidr: '0.0.0.0/0' });
+      out.push({
+        owner: `${label(sg)} default egress (no egress rule: EC2 allows all)`,
+        protocol: '-1',
+        from: 0,
+        to: 65535,
+        cidr: '0.0.0.0/0',
+      });
     }
     return out;
   }
@@ -156,7 +176,12 @@ export class NetworkModel {
   }
 
   /** First rule of `groups` (direction) matching tcp `port` toward a peer given by groups, CIDRs, or S3. */
-  private match(groups: string[], direction: 'egress' | 'ingress', port: number, peer: { groups?: string[]; cidrs?: string[]; s3Region?: string }): Rule | undefined {
+  private match(
+    groups: string[],
+    direction: 'egress' | 'ingress',
+    port: number,
+    peer: { groups?: string[]; cidrs?: string[]; s3Region?: string },
+  ): Rule | undefined {
     for (const g of groups) {
       for (const r of this.rules(g, direction)) {
         if (!TCP(r.protocol) || port < r.from || port > r.to) continue;
@@ -171,17 +196,29 @@ export class NetworkModel {
 
   private rawPrefixList(r: Rule): unknown {
     // The value of a prefix list that came from a lookup resource: search the resource it resolves from.
-    const owner = this.m.resources.find((x) => r.prefixList && (x.type.startsWith('Custom::') || x.type === 'AWS::CloudFormation::CustomResource') && r.prefixList.includes(x.logicalId));
+    const owner = this.m.resources.find(
+      (x) =>
+        r.prefixList &&
+        (x.type.startsWith('Custom::') || x.type === 'AWS::CloudFormation::CustomResource') &&
+        r.prefixList.includes(x.logicalId),
+    );
     return owner?.props;
   }
 
   /** Network ACL check for one subnet, one direction, tcp port (default NACL: everything allowed). */
   private nacl(subnet: string, egress: boolean, port: number, peerCidr: string): string | undefined {
-    const assoc = this.m.resources.find((r) => r.type === 'AWS::EC2::SubnetNetworkAclAssociation' && this.m.str(r.stack, r.props.SubnetId) === subnet);
+    const assoc = this.m.resources.find(
+      (r) => r.type === 'AWS::EC2::SubnetNetworkAclAssociation' && this.m.str(r.stack, r.props.SubnetId) === subnet,
+    );
     if (!assoc) return undefined;
     const acl = this.m.str(assoc.stack, assoc.props.NetworkAclId);
     const entries = this.m.resources
-      .filter((r) => r.type === 'AWS::EC2::NetworkAclEntry' && this.m.str(r.stack, r.props.NetworkAclId) === acl && Boolean(this.m.resolve(r.stack, r.props.Egress)) === egress)
+      .filter(
+        (r) =>
+          r.type === 'AWS::EC2::NetworkAclEntry' &&
+          this.m.str(r.stack, r.props.NetworkAclId) === acl &&
+          Boolean(this.m.resolve(r.stack, r.props.Egress)) === egress,
+      )
       .map((r) => ({ r, n: Number(this.m.str(r.stack, r.props.RuleNumber)) }))
       .sort((a, b) => a.n - b.n);
     for (const { r, n } of entries) {
@@ -192,7 +229,9 @@ export class NetworkModel {
       const to = range ? Number(this.m.str(r.stack, range.To)) : 65535;
       const cidr = this.m.str(r.stack, p.CidrBlock);
       if (!(protocol === '-1' || protocol === '6') || port < from || port > to || !cidrContains(cidr, peerCidr)) continue;
-      return this.m.str(r.stack, p.RuleAction) === 'allow' ? undefined : `network ACL ${label(r)} rule ${n} denies tcp ${port} ${egress ? 'to' : 'from'} ${peerCidr}`;
+      return this.m.str(r.stack, p.RuleAction) === 'allow'
+        ? undefined
+        : `network ACL ${label(r)} rule ${n} denies tcp ${port} ${egress ? 'to' : 'from'} ${peerCidr}`;
     }
     return `network ACL ${acl} of ${subnet}: no entry allows tcp ${port} ${egress ? 'to' : 'from'} ${peerCidr} (implicit deny)`;
   }
@@ -242,30 +281,52 @@ export class NetworkModel {
         const tables = subnets.map((s) => this.routeTableOf(s));
         const service = `com.amazonaws.${region}.s3`;
         const gw = this.m.resources.find(
-          (r) => r.type === 'AWS::EC2::VPCEndpoint' && r.props.VpcEndpointType === 'Gateway' && this.m.str(r.stack, r.props.ServiceName) === service,
+          (r) =>
+            r.type === 'AWS::EC2::VPCEndpoint' &&
+            r.props.VpcEndpointType === 'Gateway' &&
+            this.m.str(r.stack, r.props.ServiceName) === service,
         );
         if (!gw) return done(false, [`no S3 gateway endpoint (${service}) in the VPC`]);
         const gwTables = this.list(gw, gw.props.RouteTableIds);
-        const without = subnets.filter((_s, n) => !tables[n] || !gwTables.includes(tables[n]!));
+        const without = subnets.filter((_s, n) => !tables[n] || !gwTables.includes(tables[n]));
         if (without.length) return done(false, [`${label(gw)} is not on the route table of subnet(s) ${without.join(', ')}`], gw);
         const rule = this.match(groups, 'egress', 443, { s3Region: region });
-        if (!rule) return done(false, [`no egress rule of ${groups.join(', ')} allows tcp 443 to the S3 prefix list (${S3_PREFIX_LISTS[region] ?? 'com.amazonaws.' + region + '.s3'})`], gw);
+        if (!rule)
+          return done(
+            false,
+            [
+              `no egress rule of ${groups.join(', ')} allows tcp 443 to the S3 prefix list (${S3_PREFIX_LISTS[region] ?? 'com.amazonaws.' + region + '.s3'})`,
+            ],
+            gw,
+          );
         return done(true, [`route via ${label(gw)}; egress ${ruleName(rule)}`], gw);
       }
       case 'interface-endpoint': {
         const service = `com.amazonaws.${region}.${d.service}`;
         const ep = this.m.resources.find(
-          (r) => r.type === 'AWS::EC2::VPCEndpoint' && r.props.VpcEndpointType === 'Interface' && this.m.str(r.stack, r.props.ServiceName) === service,
+          (r) =>
+            r.type === 'AWS::EC2::VPCEndpoint' &&
+            r.props.VpcEndpointType === 'Interface' &&
+            this.m.str(r.stack, r.props.ServiceName) === service,
         );
         if (!ep) return done(false, [`no interface endpoint for ${service}`]);
-        if (this.m.resolve(ep.stack, ep.props.PrivateDnsEnabled) !== true) return done(false, [`${label(ep)} has private DNS off: ${d.service}'s default hostname resolves to public addresses, unreachable without an internet route`], ep);
+        if (this.m.resolve(ep.stack, ep.props.PrivateDnsEnabled) !== true)
+          return done(
+            false,
+            [
+              `${label(ep)} has private DNS off: ${d.service}'s default hostname resolves to public addresses, unreachable without an internet route`,
+            ],
+            ep,
+          );
         const epGroups = this.list(ep, ep.props.SecurityGroupIds);
         const epSubnets = this.list(ep, ep.props.SubnetIds);
         const epCidrs = epSubnets.map((s) => this.cidrOfSubnet(s) ?? '0.0.0.0/0');
         const out = this.match(groups, 'egress', 443, { groups: epGroups, cidrs: epCidrs });
-        if (!out) return done(false, [`no egress rule of ${groups.join(', ')} allows tcp 443 to ${label(ep)} (groups ${epGroups.join(', ')})`], ep);
+        if (!out)
+          return done(false, [`no egress rule of ${groups.join(', ')} allows tcp 443 to ${label(ep)} (groups ${epGroups.join(', ')})`], ep);
         const inn = this.match(epGroups, 'ingress', 443, { groups, cidrs: srcCidrs });
-        if (!inn) return done(false, [`no ingress rule of ${epGroups.join(', ')} (${label(ep)}) admits tcp 443 from ${groups.join(', ')}`], ep);
+        if (!inn)
+          return done(false, [`no ingress rule of ${epGroups.join(', ')} (${label(ep)}) admits tcp 443 from ${groups.join(', ')}`], ep);
         const acl = this.naclPath(subnets, epSubnets, 443);
         if (acl) return done(false, [acl], ep);
         return done(true, [`egress ${ruleName(out)}; ingress ${ruleName(inn)}; private DNS on`], ep);
@@ -277,9 +338,11 @@ export class NetworkModel {
         const tSubnets = subnetGroup ? this.list(subnetGroup, subnetGroup.props.SubnetIds) : [];
         const tCidrs = tSubnets.map((s) => this.cidrOfSubnet(s) ?? '0.0.0.0/0');
         const out = this.match(groups, 'egress', d.port, { groups: tGroups, cidrs: tCidrs });
-        if (!out) return done(false, [`no egress rule of ${groups.join(', ')} allows tcp ${d.port} to ${label(t)} (groups ${tGroups.join(', ')})`]);
+        if (!out)
+          return done(false, [`no egress rule of ${groups.join(', ')} allows tcp ${d.port} to ${label(t)} (groups ${tGroups.join(', ')})`]);
         const inn = this.match(tGroups, 'ingress', d.port, { groups, cidrs: srcCidrs });
-        if (!inn) return done(false, [`no ingress rule of ${tGroups.join(', ')} (${label(t)}) admits tcp ${d.port} from ${groups.join(', ')}`]);
+        if (!inn)
+          return done(false, [`no ingress rule of ${tGroups.join(', ')} (${label(t)}) admits tcp ${d.port} from ${groups.join(', ')}`]);
         const acl = this.naclPath(subnets, tSubnets, d.port);
         if (acl) return done(false, [acl]);
         return done(true, [`egress ${ruleName(out)}; ingress ${ruleName(inn)}`]);

@@ -23,7 +23,11 @@ function pointsTo(m: AssemblyModel, from: ModelResource, value: unknown, r: Mode
  * ones found in the assembly, AWS managed ones through `awsManaged`). An AWS managed policy the lookup does not
  * know is returned in `unknown` (the caller reports it; it is never assumed to allow anything).
  */
-export function identityPolicies(m: AssemblyModel, role: ModelResource, awsManaged: AwsManagedPolicyLookup): { policies: NamedPolicy[]; unknown: string[] } {
+export function identityPolicies(
+  m: AssemblyModel,
+  role: ModelResource,
+  awsManaged: AwsManagedPolicyLookup,
+): { policies: NamedPolicy[]; unknown: string[] } {
   const policies: NamedPolicy[] = [];
   const unknown: string[] = [];
   for (const p of (role.props.Policies as Array<{ PolicyName: unknown; PolicyDocument: unknown }> | undefined) ?? []) {
@@ -32,7 +36,8 @@ export function identityPolicies(m: AssemblyModel, role: ModelResource, awsManag
   for (const r of m.resources) {
     if (r.type !== 'AWS::IAM::Policy' && r.type !== 'AWS::IAM::ManagedPolicy') continue;
     const roles = (r.props.Roles as unknown[] | undefined) ?? [];
-    if (roles.some((x) => pointsTo(m, r, x, role))) policies.push({ name: `${label(r)} (${r.type})`, document: m.resolve(r.stack, r.props.PolicyDocument) });
+    if (roles.some((x) => pointsTo(m, r, x, role)))
+      policies.push({ name: `${label(r)} (${r.type})`, document: m.resolve(r.stack, r.props.PolicyDocument) });
   }
   for (const arnValue of (role.props.ManagedPolicyArns as unknown[] | undefined) ?? []) {
     const local = m.target(role.stack, arnValue);
@@ -58,7 +63,9 @@ export function permissionBoundary(m: AssemblyModel, role: ModelResource): Named
   const b = role.props.PermissionsBoundary;
   if (b === undefined) return undefined;
   const local = m.target(role.stack, b);
-  return local ? { name: `${label(local)} (permissions boundary)`, document: m.resolve(local.stack, local.props.PolicyDocument) } : undefined;
+  return local
+    ? { name: `${label(local)} (permissions boundary)`, document: m.resolve(local.stack, local.props.PolicyDocument) }
+    : undefined;
 }
 
 /**
@@ -91,7 +98,10 @@ export function resourcePolicy(m: AssemblyModel, owner: ModelResource): NamedPol
     case 'AWS::Backup::BackupVault':
       return owner.props.AccessPolicy !== undefined ? from(owner, 'AccessPolicy') : undefined;
     case 'AWS::SecretsManager::Secret': {
-      const p = m.resources.find((r) => r.type === 'AWS::SecretsManager::ResourcePolicy' && m.target(r.stack, r.props.SecretId) !== undefined && secretOf(m, r) === owner);
+      const p = m.resources.find(
+        (r) =>
+          r.type === 'AWS::SecretsManager::ResourcePolicy' && m.target(r.stack, r.props.SecretId) !== undefined && secretOf(m, r) === owner,
+      );
       return from(p, 'ResourcePolicy');
     }
     case 'AWS::Logs::LogGroup': {
@@ -106,7 +116,10 @@ export function resourcePolicy(m: AssemblyModel, owner: ModelResource): NamedPol
           return [];
         }
       });
-      return { name: docs.map((d) => `${label(d)} (AWS::Logs::ResourcePolicy)`).join(' + '), document: { Version: '2012-10-17', Statement: statements } };
+      return {
+        name: docs.map((d) => `${label(d)} (AWS::Logs::ResourcePolicy)`).join(' + '),
+        document: { Version: '2012-10-17', Statement: statements },
+      };
     }
     default:
       return undefined;
@@ -122,5 +135,7 @@ function secretOf(m: AssemblyModel, r: ModelResource): ModelResource | undefined
 
 /** The policy of a VPC endpoint (`undefined`: the default full-access policy). */
 export function endpointPolicy(m: AssemblyModel, endpoint: ModelResource): NamedPolicy | undefined {
-  return endpoint.props.PolicyDocument !== undefined ? { name: `${label(endpoint)} (endpoint policy)`, document: m.resolve(endpoint.stack, endpoint.props.PolicyDocument) } : undefined;
+  return endpoint.props.PolicyDocument !== undefined
+    ? { name: `${label(endpoint)} (endpoint policy)`, document: m.resolve(endpoint.stack, endpoint.props.PolicyDocument) }
+    : undefined;
 }

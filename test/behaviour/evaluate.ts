@@ -39,11 +39,6 @@ interface Leg {
   readonly resourcePolicy?: NamedPolicy;
 }
 
-type StatementLike = { statement?: { Sid?: string }; explain?: { identifier?: string } };
-type Analysis = { result?: string; allowStatements?: StatementLike[]; denyStatements?: StatementLike[] };
-
-const sid = (s: StatementLike) => s.statement?.Sid ?? `statement ${s.explain?.identifier ?? '?'}`;
-
 // The engine behind runSimulation, loaded from the package's own files (its "exports" map lists the index only).
 const ENGINE_DIR = path.dirname(require.resolve('@cloud-copilot/iam-simulate'));
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -56,7 +51,7 @@ const { DiscoveryContextKeyConstraints } = require(path.join(ENGINE_DIR, 'contex
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 /** iam-simulate's `authorize` on a simulation, the request context passed as given (see the file comment). */
-function authorizeWithFullContext(sim: Simulation): unknown {
+function authorizeWithFullContext(sim: Simulation, resourcePolicyName: string): unknown {
   const load = (p: { name: string; policy: unknown }) => loadPolicy(p.policy as never, { name: p.name });
   return authorize({
     request: new AwsRequestImpl(
@@ -69,7 +64,7 @@ function authorizeWithFullContext(sim: Simulation): unknown {
     identityPolicies: sim.identityPolicies.map(load),
     serviceControlPolicies: [],
     resourceControlPolicies: [],
-    resourcePolicy: sim.resourcePolicy ? loadPolicy(sim.resourcePolicy as never, { name: 'resource policy' }) : undefined,
+    resourcePolicy: sim.resourcePolicy ? loadPolicy(sim.resourcePolicy as never, { name: resourcePolicyName }) : undefined,
     permissionBoundaries: sim.permissionBoundaryPolicies?.map(load),
     vpcEndpointPolicies: sim.vpcEndpointPolicies?.map(load),
     simulationParameters: { simulationMode: 'Strict', discoveryContextKeyConstraints: new DiscoveryContextKeyConstraints([]) },
@@ -77,17 +72,26 @@ function authorizeWithFullContext(sim: Simulation): unknown {
   });
 }
 
-/** Which policy a statement came from: iam-simulate keeps the policy order we passed. */
-function describeDenies(label: string, a: Analysis | undefined, policies: NamedPolicy[]): string[] {
-  if (!a?.denyStatements?.length) return [];
-  return a.denyStatements.map((s) => {
-    const id = sid(s);
-    const owner = policies.find((p) => JSON.stringify(p.document).includes(`"Sid":"${s.statement?.Sid}"`)) ?? policies[0];
-    return `${label} ${owner ? owner.name : ''}: Deny ${id}`.replace(/\s+/g, ' ');
-  });
+type StatementLike = { policyId?: string; explain?: { identifier?: string } };
+type Analysis = { result?: string; allowStatements?: StatementLike[]; denyStatements?: StatementLike[] };
+
+/** `<policy name>: <Sid or statement number>`; identity policies are named `<n>:<name>` (see simulateAction). */
+const statementName = (s: StatementLike) => {
+  const id = s.explain?.identifier ?? '?';
+  return `${(s.policyId ?? '').replace(/^\d+:/, '')}: ${/^\d+$/.test(id) ? `statement ${id}` : id}`;
+};
+
+function describeDenies(kind: string, a: Analysis | undefined): string[] {
+  return (a?.denyStatements ?? []).map((s) => `${kind} ${statementName(s)}`.replace(/: (\S+)$/, ': Deny $1'));
 }
 
-async function simulateAction(i: Interaction, action: string, leg: Leg, endpoint: NamedPolicy | undefined, boundary: NamedPolicy | undefined): Promise<{ outcome: Outcome; reasons: string[] }> {
+async function simulateAction(
+  i: Interaction,
+  action: string,
+  leg: Leg,
+  endpoint: NamedPolicy | undefined,
+  boundary: NamedPolicy | undefined,
+): Promise<{ outcome: Outcome; reasons: string[] }> {
   const sim: Simulation = {
     request: {
       principal: i.principal.principal,
@@ -104,27 +108,36 @@ async function simulateAction(i: Interaction, action: string, leg: Leg, endpoint
     vpcEndpointPolicies: endpoint ? [{ name: endpoint.name, policy: endpoint.document }] : undefined,
   };
   const checked = await runSimulation(sim, {});
-  if (checked.resultType === 'error') return { outcome: 'error', reasons: [`${leg.name}: iam-simulate refused the request: ${JSON.stringify(checked.errors)}`] };
-  const analysis = authorizeWithFullContext(sim) as unknown as Record<string, Analysis> & { result: string };
+  if (checked.resultType === 'error')
+    return { outcome: 'error', reasons: [`${leg.name}: iam-simulate refused the request: ${JSON.stringify(checked.errors)}`] };
+  const analysis = authorizeWithFullContext(sim, leg.resourcePolicy?.name ?? 'resource policy') as { result: string } & Record<
+    string,
+    Analysis | undefined
+  >;
   if (analysis.result === 'Allowed') {
-    const allows = [...(analysis.identityAnalysis?.allowStatements ?? []), ...(analysis.resourceAnalysis?.allowStatements ?? [])].map(sid);
+    const allows = [...(analysis.identityAnalysis?.allowStatements ?? []), ...(analysis.resourceAnalysis?.allowStatements ?? [])].map(
+      statementName,
+    );
     return { outcome: 'allowed', reasons: [`${leg.name} ${action}: allowed by ${allows.join(', ') || 'the evaluation'}`] };
   }
   const denies = [
-    ...describeDenies('identity policy', analysis.identityAnalysis, leg.identity),
-    ...describeDenies('resource policy', analysis.resourceAnalysis, leg.resourcePolicy ? [leg.resourcePolicy] : []),
-    ...describeDenies('permissions boundary', analysis.permissionBoundaryAnalysis, boundary ? [boundary] : []),
-    ...describeDenies('VPC endpoint policy', analysis.vpcEndpointAnalysis, endpoint ? [endpoint] : []),
+    ...describeDenies('identity policy', analysis.identityAnalysis),
+    ...describeDenies('resource policy', analysis.resourceAnalysis),
+    ...describeDenies('permissions boundary', analysis.permissionBoundaryAnalysis),
+    ...describeDenies('VPC endpoint policy', analysis.endpointAnalysis),
   ];
   if (denies.length) return { outcome: 'denied', reasons: denies.map((d) => `${leg.name} ${action}: explicitly denied by ${d}`) };
-  const where = Object.entries(analysis)
-    .filter(([k, a]) => k.endsWith('Analysis') && a && typeof a === 'object' && a.result && a.result !== 'Allowed' && k !== 'scpAnalysis' && k !== 'rcpAnalysis')
-    .map(([k, a]) => `${k.replace('Analysis', '')}: ${a.result}`);
+  const where = (['identity', 'resource', 'permissionBoundary', 'endpoint'] as const)
+    .map((k) => [k, analysis[`${k}Analysis`]?.result] as const)
+    .filter(([, result]) => result && result !== 'Allowed')
+    .map(([k, result]) => `${k}: ${result}`);
   const rp = leg.resourcePolicy ? leg.resourcePolicy.name : 'no resource policy';
   const ids = leg.identity.length ? leg.identity.map((p) => p.name).join(', ') : 'no identity policy';
   return {
     outcome: 'denied',
-    reasons: [`${leg.name} ${action}: implicitly denied (no statement allows it; ${where.join(', ')}; identity: ${ids}; resource: ${rp}${endpoint ? `; endpoint: ${endpoint.name}` : ''})`],
+    reasons: [
+      `${leg.name} ${action}: implicitly denied (no statement allows it; ${where.join(', ')}; identity: ${ids}; resource: ${rp}${endpoint ? `; endpoint: ${endpoint.name}` : ''})`,
+    ],
   };
 }
 
@@ -152,10 +165,19 @@ export async function evaluateInteraction(m: AssemblyModel, i: Interaction): Pro
     const bucket = i.resource.owner;
     const lock = bucket ? (m.resolve(bucket.stack, bucket.props.ObjectLockConfiguration) as Record<string, Resolved> | null) : null;
     const rule = (lock?.Rule as { DefaultRetention?: { Mode?: string; Years?: number; Days?: number } } | undefined)?.DefaultRetention;
-    if (bucket?.props.ObjectLockEnabled === true && lock?.ObjectLockEnabled === 'Enabled' && rule?.Mode === 'COMPLIANCE' && (rule.Years ?? rule.Days ?? 0) > 0) {
-      return verdict('denied', [`S3 Object Lock COMPLIANCE, default retention ${rule.Years ? `${rule.Years} years` : `${rule.Days} days`} on ${i.resource.label}: no principal deletes a locked version or shortens its retention`]);
+    if (
+      bucket?.props.ObjectLockEnabled === true &&
+      lock?.ObjectLockEnabled === 'Enabled' &&
+      rule?.Mode === 'COMPLIANCE' &&
+      (rule.Years ?? rule.Days ?? 0) > 0
+    ) {
+      return verdict('denied', [
+        `S3 Object Lock COMPLIANCE, default retention ${rule.Years ? `${rule.Years} years` : `${rule.Days} days`} on ${i.resource.label}: no principal deletes a locked version or shortens its retention`,
+      ]);
     }
-    return verdict('allowed', [`${i.resource.label} has no Object Lock COMPLIANCE default retention (${JSON.stringify(lock)}): the bucket's policies alone decide`]);
+    return verdict('allowed', [
+      `${i.resource.label} has no Object Lock COMPLIANCE default retention (${JSON.stringify(lock)}): the bucket's policies alone decide`,
+    ]);
   }
 
   const identity: NamedPolicy[] = [];
@@ -188,11 +210,17 @@ export async function evaluateInteraction(m: AssemblyModel, i: Interaction): Pro
       resourcePolicy: resourcePolicy(m, i.accessPoint.bucket),
     });
   } else {
-    legs.push({ name: 'request', resource: i.resource.arn, identity, resourcePolicy: i.resource.owner ? resourcePolicy(m, i.resource.owner) : undefined });
+    legs.push({
+      name: 'request',
+      resource: i.resource.arn,
+      identity,
+      resourcePolicy: i.resource.owner ? resourcePolicy(m, i.resource.owner) : undefined,
+    });
   }
   const endpoint = i.endpoint ? anyPrincipalAsStar(endpointPolicy(m, i.endpoint)) : undefined;
 
-  if (i.resource.owner?.type === 'AWS::KMS::Key' && !legs[0].resourcePolicy) return verdict('denied', [`${i.resource.label} has no key policy: nobody can use it`]);
+  if (i.resource.owner?.type === 'AWS::KMS::Key' && !legs[0].resourcePolicy)
+    return verdict('denied', [`${i.resource.label} has no key policy: nobody can use it`]);
   const everything = [i.principal.principal, i.resource.arn, i.context, identity, legs.map((l) => l.resourcePolicy), endpoint, boundary];
   if (hasUnresolved(everything)) return verdict('unresolved', unresolvedParts(everything));
 
@@ -250,7 +278,16 @@ export async function evaluatePath(m: AssemblyModel, r: ReachabilityResult): Pro
   };
   const v = await evaluateInteraction(m, i);
   if (v.pass) return { ...r, reasons: [...r.reasons, `${d.action} admitted by the endpoint policy`] };
-  const reasons = [...r.reasons, `${r.reachable ? 'but ' : 'and '}the endpoint policy ${v.outcome === 'denied' ? 'blocks' : `cannot be evaluated (${v.outcome}) for`} ${d.action} on ${d.bucketArn}/*: ${v.reasons.join('; ')}`];
+  const reasons = [
+    ...r.reasons,
+    `${r.reachable ? 'but ' : 'and '}the endpoint policy ${v.outcome === 'denied' ? 'blocks' : `cannot be evaluated (${v.outcome}) for`} ${d.action} on ${d.bucketArn}/*: ${v.reasons.join('; ')}`,
+  ];
   const pass = r.check.expect === 'unreachable';
-  return { ...r, reachable: false, pass, reasons, message: `[${r.check.id}] ${r.check.title}: expected ${r.check.expect}, got unreachable: ${reasons.join('; ')}` };
+  return {
+    ...r,
+    reachable: false,
+    pass,
+    reasons,
+    message: `[${r.check.id}] ${r.check.title}: expected ${r.check.expect}, got unreachable: ${reasons.join('; ')}`,
+  };
 }
