@@ -1,3 +1,5 @@
+import { strictThresholds } from '../lib/compliance/strict-pack';
+import { buildEvidence } from '../lib/evidence';
 import { behaviourRun } from './behaviour/reference';
 import {
   alertsTopicPolicyWithoutCloudWatch,
@@ -58,12 +60,39 @@ test('S3 endpoint policy naming the response bucket with hyphens in the region: 
   );
 });
 
-test("the API function in the database's security group: the internet-facing function reaches the database", async () => {
-  const r = await behaviourRun(apiInDatabaseSecurityGroup).path('api-cannot-reach-database-port-5433');
+test("the API function in the database's security group: the internet-facing function reaches the database, and the evidence says so", async () => {
+  const run = behaviourRun(apiInDatabaseSecurityGroup);
+  const r = await run.path('api-cannot-reach-database-port-5433');
   expect(r.pass).toBe(false);
   expect(r.message).toMatch(
     /^\[api-cannot-reach-database-port-5433\] Workers\/Api\/Function → database port \d+: expected unreachable, got reachable: egress .*; ingress Data\/DatabaseSecurityGroup/,
   );
+
+  // The evidence pack evaluates network paths itself (no test-only evaluator): the control relying on this one is not met.
+  const evidence = buildEvidence({
+    assemblyDir: run.assemblyDir,
+    configName: 'reference',
+    config: run.config,
+    thresholds: strictThresholds(run.config),
+    accepted: [],
+    findings: [],
+    git: { commit: null, dirty: null },
+  });
+  const record = evidence.behaviour!.records.find((b) => b.id === 'api-cannot-reach-database-port-5433')!;
+  expect(record).toMatchObject({ method: 'network', status: 'failed', controls: ['database-private'] });
+  const control = evidence.controls.find((c) => c.id === 'database-private')!;
+  expect(control.interactions).toContain('api-cannot-reach-database-port-5433');
+  expect(control.status).toBe('not-met');
+  // Permission checks are listed as evaluated by the test suite, never as proven by the pack.
+  expect(evidence.behaviour!.records.find((b) => b.id === 'alarms-publish-alerts')).toMatchObject({
+    method: 'policy',
+    status: 'evaluated-in-ci',
+  });
+  expect(evidence.behaviour!.records.find((b) => b.id === 'nobody-deletes-locked-audit-versions')).toMatchObject({
+    method: 'object-lock',
+    status: 'proven',
+  });
+  expect(evidence.behaviour!.notProvableOffline.length).toBeGreaterThan(0);
 });
 
 test('the queue consumer reading the master secret', async () => {

@@ -65,7 +65,7 @@ export function loadAssemblyModel(assemblyDir: string): AssemblyModel {
       const prefix = s.hierarchicalId + '/';
       for (const [logicalId, r] of Object.entries(template.Resources ?? {})) {
         const full = String(r.Metadata?.['aws:cdk:path'] ?? logicalId);
-        (stack.resources).push({
+        stack.resources.push({
           stack,
           logicalId,
           type: r.Type,

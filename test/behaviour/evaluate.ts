@@ -16,6 +16,7 @@ import { loadPolicy } from '@cloud-copilot/iam-policy';
 import { runSimulation, Simulation } from '@cloud-copilot/iam-simulate';
 import { AssemblyModel, hasUnresolved, Resolved, unresolvedParts } from '../../lib/behaviour/assembly-model';
 import { Interaction } from '../../lib/behaviour/interaction';
+import { objectLockRefuses } from '../../lib/behaviour/object-lock';
 import { ReachabilityResult } from '../../lib/behaviour/network';
 import { endpointPolicy, identityPolicies, NamedPolicy, permissionBoundary, resourcePolicy } from '../../lib/behaviour/policies';
 import { awsManagedPolicy } from './aws-managed-policies';
@@ -162,22 +163,8 @@ export async function evaluateInteraction(m: AssemblyModel, i: Interaction): Pro
   if (i.missing) return verdict('missing', [i.missing]);
 
   if (i.method === 'object-lock') {
-    const bucket = i.resource.owner;
-    const lock = bucket ? (m.resolve(bucket.stack, bucket.props.ObjectLockConfiguration) as Record<string, Resolved> | null) : null;
-    const rule = (lock?.Rule as { DefaultRetention?: { Mode?: string; Years?: number; Days?: number } } | undefined)?.DefaultRetention;
-    if (
-      bucket?.props.ObjectLockEnabled === true &&
-      lock?.ObjectLockEnabled === 'Enabled' &&
-      rule?.Mode === 'COMPLIANCE' &&
-      (rule.Years ?? rule.Days ?? 0) > 0
-    ) {
-      return verdict('denied', [
-        `S3 Object Lock COMPLIANCE, default retention ${rule.Years ? `${rule.Years} years` : `${rule.Days} days`} on ${i.resource.label}: no principal deletes a locked version or shortens its retention`,
-      ]);
-    }
-    return verdict('allowed', [
-      `${i.resource.label} has no Object Lock COMPLIANCE default retention (${JSON.stringify(lock)}): the bucket's policies alone decide`,
-    ]);
+    const lock = objectLockRefuses(m, i);
+    return verdict(lock.refused ? 'denied' : 'allowed', [lock.reason]);
   }
 
   const identity: NamedPolicy[] = [];

@@ -2,6 +2,7 @@ import { AssemblyModel, loadAssemblyModel } from '../../lib/behaviour/assembly-m
 import { interactionCatalogue, reachabilityCatalogue } from '../../lib/behaviour/catalogue';
 import { Interaction, Reachability } from '../../lib/behaviour/interaction';
 import { evaluateReachability, ReachabilityResult } from '../../lib/behaviour/network';
+import { DeploymentConfig } from '../../lib/config/schema';
 import { HipaaStage } from '../../lib/stage';
 import { synthReference, testConfig } from '../helpers/synth';
 import { evaluateInteraction, evaluatePath, Verdict } from './evaluate';
@@ -11,6 +12,8 @@ export const REFERENCE_TENANTS = [{ id: 'acme' }, { id: 'globex' }, { id: 'inite
 export const REFERENCE_ACCOUNT = '111111111111';
 
 export interface BehaviourRun {
+  readonly assemblyDir: string;
+  readonly config: DeploymentConfig;
   readonly model: AssemblyModel;
   readonly interactions: Interaction[];
   readonly paths: Reachability[];
@@ -33,6 +36,8 @@ export function behaviourRun(mutate?: (stage: HipaaStage) => void, overrides: Re
     return found;
   };
   return {
+    assemblyDir: r.assemblyDir,
+    config: r.config,
     model,
     interactions,
     paths,
