@@ -58,6 +58,7 @@ export class HipaaStage extends Stage {
       environmentName: config.environment,
       vaultName: drVaultName,
       minRetentionDays: config.backupRetentionDays,
+      guardDuty: config.guardDuty.enabled,
     });
     this.data = new DataStack(this, 'Data', {
       ...common,

@@ -85,7 +85,14 @@ describe('security alerts', () => {
   });
 
   test('GuardDuty on by default, findings of severity 4+ sent to the topic through a role', () => {
-    mon().hasResourceProperties('AWS::GuardDuty::Detector', { Enable: true, DataSources: { S3Logs: { Enable: true } } });
+    // Features only: CloudFormation refuses a detector that sets both DataSources and Features.
+    const detector = Object.values(mon().findResources('AWS::GuardDuty::Detector'));
+    expect(detector).toHaveLength(1);
+    expect(detector[0].Properties).toEqual({
+      Enable: true,
+      FindingPublishingFrequency: 'FIFTEEN_MINUTES',
+      Features: ['S3_DATA_EVENTS', 'RDS_LOGIN_EVENTS', 'LAMBDA_NETWORK_LOGS'].map((Name) => ({ Name, Status: 'ENABLED' })),
+    });
     mon().hasResourceProperties('AWS::Events::Rule', {
       EventPattern: { source: ['aws.guardduty'], 'detail-type': ['GuardDuty Finding'], detail: { severity: [{ numeric: ['>=', 4] }] } },
       Targets: [Match.objectLike({ Arn: { Ref: topicId() }, RoleArn: Match.anyValue() })],
@@ -93,8 +100,18 @@ describe('security alerts', () => {
   });
 
   test('GuardDuty can be switched off in config (an account that already has a detector)', () => {
-    const t = synthReference(testConfig({ guardDuty: { enabled: false } }), { complianceGate: false }).template('Monitoring');
+    const off = synthReference(testConfig({ guardDuty: { enabled: false } }), { complianceGate: false });
+    const t = off.template('Monitoring');
     t.resourceCountIs('AWS::GuardDuty::Detector', 0);
     t.resourceCountIs('AWS::Events::Rule', 1);
+    off.template('DrBackup').resourceCountIs('AWS::GuardDuty::Detector', 0);
+  });
+
+  test('the DR region has a detector of its own (the trail is multi-region), with the same protections', () => {
+    const dr = Object.values(defaultDeployment().template('DrBackup').findResources('AWS::GuardDuty::Detector'));
+    expect(dr).toHaveLength(1);
+    expect(dr[0].Properties.DataSources).toBeUndefined();
+    expect(dr[0].Properties.Features).toEqual(Object.values(mon().findResources('AWS::GuardDuty::Detector'))[0].Properties.Features);
+    expect(defaultDeployment().stage.drBackup.region).toBe('us-west-2');
   });
 });

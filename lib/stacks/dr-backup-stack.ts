@@ -1,6 +1,8 @@
 import { Stack, StackProps } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
+import * as guardduty from 'aws-cdk-lib/aws-guardduty';
 import { Construct } from 'constructs';
+import { GuardDutyDetector } from '../../constructs/guard-duty-detector';
 import { HipaaKey } from '../../constructs/hipaa-key';
 import { LockedBackupVault } from '../../constructs/locked-backup-vault';
 
@@ -10,14 +12,21 @@ export interface DrBackupStackProps extends StackProps {
   readonly vaultName: string;
   /** Vault Lock minimum retention, in days. */
   readonly minRetentionDays: number;
+  /**
+   * Create a GuardDuty detector in the DR region too (the trail is multi-region, and so is the threat
+   * detection); the same config switch as the primary region's detector.
+   */
+  readonly guardDuty: boolean;
 }
 
 /**
  * The disaster-recovery region (45 CFR 164.308(a)(7)(ii)(B)): a locked vault with a key of its own that
- * receives a copy of every recovery point. Deployed before the primary data stack.
+ * receives a copy of every recovery point, and a GuardDuty detector for that region. Deployed before the
+ * primary data stack.
  */
 export class DrBackupStack extends Stack {
   public readonly vault: backup.BackupVault;
+  public readonly detector?: guardduty.CfnDetector;
 
   constructor(scope: Construct, id: string, props: DrBackupStackProps) {
     super(scope, id, props);
@@ -27,5 +36,6 @@ export class DrBackupStack extends Stack {
       encryptionKey: key,
       minRetentionDays: props.minRetentionDays,
     }).vault;
+    if (props.guardDuty) this.detector = new GuardDutyDetector(this, 'GuardDuty').detector;
   }
 }

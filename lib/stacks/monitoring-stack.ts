@@ -11,6 +11,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { CloudTrailAlarms } from '../../constructs/cloudtrail-alarms';
+import { GuardDutyDetector } from '../../constructs/guard-duty-detector';
 import { ManagedPolicyRole } from '../../constructs/managed-policy-role';
 import { SecurityAlertsTopic } from '../../constructs/security-alerts-topic';
 
@@ -98,16 +99,7 @@ export class MonitoringStack extends Stack {
       });
     }
 
-    if (props.guardDuty) {
-      this.detector = new guardduty.CfnDetector(this, 'GuardDuty', {
-        enable: true,
-        findingPublishingFrequency: 'FIFTEEN_MINUTES',
-        // S3 protection through the data-source setting (what CT.GUARDDUTY.PR.1 reads); the newer protections
-        // as features. Each protection is named once, in one of the two forms.
-        dataSources: { s3Logs: { enable: true } },
-        features: ['RDS_LOGIN_EVENTS', 'LAMBDA_NETWORK_LOGS'].map((name) => ({ name, status: 'ENABLED' })),
-      });
-    }
+    if (props.guardDuty) this.detector = new GuardDutyDetector(this, 'GuardDuty').detector;
     // Findings of medium severity and above reach the security topic (whoever owns the detector). EventBridge
     // publishes with a role of ours, so the topic's key policy needs no statement for the events service.
     const publisher = new ManagedPolicyRole(this, 'FindingsPublisher', {
