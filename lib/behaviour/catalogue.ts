@@ -829,6 +829,28 @@ export function interactionCatalogue(m: AssemblyModel): Interaction[] {
         "the rotation function's role and policy are created by the AWS::Serverless::Application (SecretsManagerRDSPostgreSQLRotationSingleUser), not in our templates: only the secret's resource policy is evaluated (it must not deny the rotation role); the role's own policy is AWS's",
     });
   }
+  // --- Anyone without TLS: requests that are allowed over TLS are refused without it (S3, SNS and SQS accept
+  // plain HTTP; Secrets Manager and KMS endpoints are HTTPS only, so they are not listed).
+  const withoutTls = [
+    tenants.length ? `tenant-${tenants[0]}-writes-own-prefix` : undefined,
+    'cloudtrail-writes-audit-bucket',
+    'server-access-logs-Data-PhiData',
+    'events-role-publishes-alerts',
+    'consumer-receives-work',
+    'backup-lists-phi-bucket',
+  ];
+  for (const id of withoutTls) {
+    const i = out.find((x) => x.id === id);
+    if (!i) continue;
+    out.push({
+      ...i,
+      id: `no-tls-${id}`,
+      title: `Without TLS: ${i.title.charAt(0).toLowerCase()}${i.title.slice(1)} is refused`,
+      context: { ...i.context, 'aws:SecureTransport': 'false' },
+      expect: 'deny',
+      controls: [...new Set([...i.controls, 's3-tls-private'])],
+    });
+  }
   return out;
 }
 

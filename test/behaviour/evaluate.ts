@@ -73,17 +73,23 @@ function authorizeWithFullContext(sim: Simulation, resourcePolicyName: string): 
   });
 }
 
-type StatementLike = { policyId?: string; explain?: { identifier?: string } };
+type StatementLike = { policyId?: string; statement?: unknown; explain?: { identifier?: string } };
 type Analysis = { result?: string; allowStatements?: StatementLike[]; denyStatements?: StatementLike[] };
 
-/** `<policy name>: <Sid or statement number>`; identity policies are named `<n>:<name>` (see simulateAction). */
-const statementName = (s: StatementLike) => {
+/**
+ * `<policy name>: <Sid>`, or for a statement without a Sid `statement #<n, from 1>` and its condition;
+ * identity policies are named `<n>:<name>` (see simulateAction).
+ */
+const statementName = (s: StatementLike, effect = '') => {
   const id = s.explain?.identifier ?? '?';
-  return `${(s.policyId ?? '').replace(/^\d+:/, '')}: ${/^\d+$/.test(id) ? `statement ${id}` : id}`;
+  const policy = (s.policyId ?? '').replace(/^\d+:/, '');
+  if (!/^\d+$/.test(id)) return `${policy}: ${effect}${id}`;
+  const raw = JSON.parse(JSON.stringify(s.statement ?? {})) as { Condition?: unknown };
+  return `${policy}: ${effect}statement #${id}${raw.Condition ? ` (${JSON.stringify(raw.Condition)})` : ''}`;
 };
 
 function describeDenies(kind: string, a: Analysis | undefined): string[] {
-  return (a?.denyStatements ?? []).map((s) => `${kind} ${statementName(s)}`.replace(/: (\S+)$/, ': Deny $1'));
+  return (a?.denyStatements ?? []).map((s) => `${kind} ${statementName(s, 'Deny ')}`);
 }
 
 async function simulateAction(
@@ -116,8 +122,8 @@ async function simulateAction(
     Analysis | undefined
   >;
   if (analysis.result === 'Allowed') {
-    const allows = [...(analysis.identityAnalysis?.allowStatements ?? []), ...(analysis.resourceAnalysis?.allowStatements ?? [])].map(
-      statementName,
+    const allows = [...(analysis.identityAnalysis?.allowStatements ?? []), ...(analysis.resourceAnalysis?.allowStatements ?? [])].map((s) =>
+      statementName(s),
     );
     return { outcome: 'allowed', reasons: [`${leg.name} ${action}: allowed by ${allows.join(', ') || 'the evaluation'}`] };
   }
