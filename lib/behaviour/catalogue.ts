@@ -88,6 +88,15 @@ function serviceContext(p: InteractionPrincipal, sourceArn?: string): Record<str
 /** The function's role (its `Role` property). */
 const functionRole = (f: Finder, fn: ModelResource | undefined) => f.via(fn, 'Role');
 
+/** Up to this many tenants, every ordered pair is a must-deny interaction (n·(n−1)·3 of them). */
+export const MAX_PAIRWISE_TENANTS = 8;
+
+function otherTenants(tenants: string[], t: string): string[] {
+  if (tenants.length <= MAX_PAIRWISE_TENANTS) return tenants.filter((x) => x !== t);
+  const i = tenants.indexOf(t);
+  return [...new Set([tenants[(i + 1) % tenants.length], tenants[(i + tenants.length - 1) % tenants.length]])];
+}
+
 /** Tenant ids of the assembly: `<tenant>/AccessPoint` in the tenant shard stacks. */
 export function tenantIds(m: AssemblyModel): string[] {
   return m
@@ -640,8 +649,9 @@ export function interactionCatalogue(m: AssemblyModel): Interaction[] {
       method: 'policy',
       controls: ['tenant-isolation'],
     });
-    // Must-deny: every other tenant's access point, key and login.
-    for (const o of tenants.filter((x) => x !== t)) {
+    // Must-deny: another tenant's access point, key and login. Every pair up to MAX_PAIRWISE_TENANTS tenants;
+    // beyond, each tenant against its two neighbours in id order (each tenant is tried as subject and as target).
+    for (const o of otherTenants(tenants, t)) {
       const other = tenantParts(o);
       if (!other.ap || !other.key) continue;
       add({
