@@ -93,10 +93,16 @@ export class HipaaKey extends Construct {
     );
   }
 
-  /** Let CloudTrail encrypt the trails of this account with the key. */
-  public allowCloudTrail(): void {
+  /**
+   * Let CloudTrail encrypt the trails of this account with the key. With `trailArns`, also let CloudTrail
+   * decrypt with it for those trails only (`aws:SourceArn`): CloudTrail needs kms:Decrypt to create or update
+   * a trail whose bucket uses an S3 Bucket Key under this key ("Configure AWS KMS key policies for
+   * CloudTrail": "If you use an existing S3 bucket with an S3 Bucket Key, kms:Decrypt permission is required
+   * to create or update a trail with SSE-KMS encryption enabled").
+   */
+  public allowCloudTrail(trailArns: string[] = []): void {
     const stack = Stack.of(this);
-    const trailArns = `arn:${Aws.PARTITION}:cloudtrail:*:${stack.account}:trail/*`;
+    const trailsOfThisAccount = `arn:${Aws.PARTITION}:cloudtrail:*:${stack.account}:trail/*`;
     this.key.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'AllowCloudTrailEncryptOfThisAccount',
@@ -105,7 +111,7 @@ export class HipaaKey extends Construct {
         resources: ['*'],
         conditions: {
           StringEquals: { 'aws:SourceAccount': stack.account },
-          StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': trailArns },
+          StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': trailsOfThisAccount },
         },
       }),
     );
@@ -118,6 +124,17 @@ export class HipaaKey extends Construct {
         conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
       }),
     );
+    if (trailArns.length > 0) {
+      this.key.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'AllowCloudTrailDecryptForBucketKey',
+          principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
+          actions: ['kms:Decrypt'],
+          resources: ['*'],
+          conditions: { StringEquals: { 'aws:SourceArn': trailArns.length === 1 ? trailArns[0] : trailArns } },
+        }),
+      );
+    }
   }
 
   /**

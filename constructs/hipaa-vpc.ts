@@ -1,4 +1,4 @@
-import { Aws, Stack } from 'aws-cdk-lib';
+import { Aws, CfnMapping, Fn, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -30,6 +30,33 @@ export const DEFAULT_INTERFACE_ENDPOINTS: ReadonlyArray<{ id: string; service: e
   { id: 'Lambda', service: ec2.InterfaceVpcEndpointAwsService.LAMBDA, policy: true },
 ];
 
+/**
+ * The AWS-managed prefix list (`com.amazonaws.<region>.s3`) of S3 in each region: what the S3 gateway
+ * endpoint routes, and the destination a security group needs to reach S3 through it. AWS-managed prefix
+ * list ids are the same in every account of a region; pinned here so that synth makes no AWS call
+ * (`aws ec2 describe-managed-prefix-lists --filters Name=prefix-list-name,Values=com.amazonaws.<region>.s3`
+ * shows the id; the preflight check compares it with the account's). Checked 2026-12-04.
+ */
+export const S3_PREFIX_LIST_IDS: Readonly<Record<string, string>> = {
+  'us-east-1': 'pl-63a5400a',
+  'us-east-2': 'pl-7ba54012',
+  'us-west-2': 'pl-68a54001',
+  'ca-central-1': 'pl-7da54014',
+  'eu-west-1': 'pl-6da54004',
+  'eu-central-1': 'pl-6ea54007',
+  'ap-southeast-2': 'pl-6ca54005',
+};
+
+/**
+ * Name of the AWS-owned bucket behind the pre-signed `ResponseURL` through which a Lambda-backed custom
+ * resource answers CloudFormation: `cloudformation-custom-resource-response-<region without hyphens>`,
+ * e.g. `...-useast1`. Works for a region token too (the hyphens are removed at deploy time).
+ */
+export function customResourceResponseBucketName(region: string): string {
+  const prefix = 'cloudformation-custom-resource-response-';
+  return Token.isUnresolved(region) ? Fn.join('', [prefix, Fn.join('', Fn.split('-', region))]) : `${prefix}${region.replace(/-/g, '')}`;
+}
+
 export interface HipaaVpcProps {
   /** A /16 for the VPC. */
   readonly cidr: string;
@@ -42,6 +69,11 @@ export interface HipaaVpcProps {
    * @default - 365
    */
   readonly flowLogRetentionDays?: number;
+  /**
+   * Id of the S3 managed prefix list of the VPC's region (the destination of security-group rules to S3).
+   * @default - from S3_PREFIX_LIST_IDS for the stack's region (a CloudFormation mapping when the region is a token)
+   */
+  readonly s3PrefixListId?: string;
 }
 
 /**
@@ -56,6 +88,12 @@ export class HipaaVpc extends Construct {
   public readonly vpc: ec2.Vpc;
   public readonly flowLogGroup: logs.LogGroup;
   public readonly endpointSecurityGroup: ec2.SecurityGroup;
+  /**
+   * S3 as a security-group peer: its managed prefix list, reached through the gateway endpoint (egress to it
+   * stays on the endpoint's routes: the isolated subnets have no other). Workers that call S3, and Lambda-backed
+   * custom resources answering CloudFormation, need egress to it on 443.
+   */
+  public readonly s3Peer: ec2.IPeer;
   private readonly endpoints: Record<string, ec2.InterfaceVpcEndpoint> = {};
 
   constructor(scope: Construct, id: string, props: HipaaVpcProps) {
@@ -140,9 +178,10 @@ export class HipaaVpc extends Construct {
         sid: 'CloudFormationCustomResourceResponses',
         principals: [new iam.AnyPrincipal()],
         actions: ['s3:PutObject'],
-        resources: [`arn:${Aws.PARTITION}:s3:::cloudformation-custom-resource-response-${Stack.of(this).region}*/*`],
+        resources: [`arn:${Aws.PARTITION}:s3:::${customResourceResponseBucketName(Stack.of(this).region)}/*`],
       }),
     );
+    this.s3Peer = ec2.Peer.prefixList(props.s3PrefixListId ?? this.s3PrefixListId());
 
     this.endpointSecurityGroup = new ec2.SecurityGroup(this, 'EndpointSecurityGroup', {
       vpc: this.vpc,
@@ -171,6 +210,36 @@ export class HipaaVpc extends Construct {
         );
       }
     }
+  }
+
+  /**
+   * Open egress from a worker's security groups to the interface endpoints (HTTPS) and, with `s3`, to S3
+   * through the gateway endpoint (HTTPS to the S3 prefix list). Nothing else: the isolated subnets have no
+   * other route out.
+   */
+  public allowServiceAccess(worker: ec2.IConnectable, options: { readonly s3: boolean }): void {
+    for (const sg of worker.connections.securityGroups) {
+      sg.addEgressRule(this.endpointSecurityGroup, ec2.Port.tcp(443), 'HTTPS to the VPC interface endpoints');
+      if (options.s3) sg.addEgressRule(this.s3Peer, ec2.Port.tcp(443), 'HTTPS to S3 through the gateway endpoint');
+    }
+  }
+
+  /** The S3 prefix list id of the stack's region, from S3_PREFIX_LIST_IDS. */
+  private s3PrefixListId(): string {
+    const region = Stack.of(this).region;
+    if (!Token.isUnresolved(region)) {
+      const id = S3_PREFIX_LIST_IDS[region];
+      if (!id) {
+        throw new Error(
+          `HipaaVpc: no S3 prefix list id known for region "${region}"; pass s3PrefixListId (known regions: ${Object.keys(S3_PREFIX_LIST_IDS).join(', ')})`,
+        );
+      }
+      return id;
+    }
+    const map = new CfnMapping(this, 'S3PrefixLists', {
+      mapping: Object.fromEntries(Object.entries(S3_PREFIX_LIST_IDS).map(([r, id]) => [r, { id }])),
+    });
+    return map.findInMap(Aws.REGION, 'id');
   }
 
   /** The interface endpoint with the given id (see DEFAULT_INTERFACE_ENDPOINTS). */

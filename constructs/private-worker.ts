@@ -27,8 +27,12 @@ export interface PrivateWorkerProps {
   readonly vpc: ec2.IVpc;
   /** Isolated subnets (no route to the internet). */
   readonly subnets: ec2.SubnetSelection;
-  /** Security group (egress only to the VPC endpoints and the database). */
-  readonly securityGroup: ec2.ISecurityGroup;
+  /**
+   * Security group of the function.
+   * @default - a security group of its own that allows no egress at all; open what the worker needs
+   * through `worker.connections` (e.g. `HipaaVpc.allowServiceAccess`, `connections.allowTo(database)`)
+   */
+  readonly securityGroup?: ec2.ISecurityGroup;
   /** Key for the log group (must admit CloudWatch Logs). */
   readonly logsKey: kms.IKey;
   /** Key for the dead-letter queue and the environment variables. */
@@ -74,8 +78,10 @@ export interface PrivateWorkerProps {
  *
  * Grant it access with the usual CDK grants: `secret.grantRead(worker)`, `queue.grantConsumeMessages(worker)`.
  */
-export class PrivateWorker extends Construct implements iam.IGrantable {
+export class PrivateWorker extends Construct implements iam.IGrantable, ec2.IConnectable {
   public readonly function: nodejs.NodejsFunction;
+  /** The function's security group (its own unless one was given). */
+  public readonly securityGroup: ec2.ISecurityGroup;
   public readonly role: ManagedPolicyRole;
   public readonly deadLetterQueue: sqs.Queue;
   public readonly grantPrincipal: iam.IPrincipal;
@@ -93,6 +99,14 @@ export class PrivateWorker extends Construct implements iam.IGrantable {
     if (!Number.isInteger(reserved) || reserved < 1) {
       throw new Error(`PrivateWorker ${this.node.path}: reservedConcurrency ${reserved} must be a positive integer`);
     }
+
+    this.securityGroup =
+      props.securityGroup ??
+      new ec2.SecurityGroup(this, 'SecurityGroup', {
+        vpc: props.vpc,
+        description: `${props.description}: its own group, egress only where granted`,
+        allowAllOutbound: false,
+      });
 
     this.role = new ManagedPolicyRole(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
@@ -125,7 +139,7 @@ export class PrivateWorker extends Construct implements iam.IGrantable {
       role: this.role,
       vpc: props.vpc,
       vpcSubnets: props.subnets,
-      securityGroups: [props.securityGroup],
+      securityGroups: [this.securityGroup],
       allowPublicSubnet: false,
       reservedConcurrentExecutions: reserved,
       deadLetterQueueEnabled: true,
@@ -144,7 +158,7 @@ export class PrivateWorker extends Construct implements iam.IGrantable {
     // The function's own DLQ statement is sqs:SendMessage alone; an encrypted queue also needs the key.
     this.deadLetterQueue.grantSendMessages(this.role);
 
-    const vpcInAnotherStack = [props.vpc, props.securityGroup].some((c) => Stack.of(c) !== Stack.of(this));
+    const vpcInAnotherStack = [props.vpc, this.securityGroup].some((c) => Stack.of(c) !== Stack.of(this));
     if (vpcInAnotherStack) {
       acceptFinding(this.function.node.defaultChild!, {
         ruleId: 'cdk-validator-cfnguard::lambda_inside_vpc_check',
@@ -154,6 +168,11 @@ export class PrivateWorker extends Construct implements iam.IGrantable {
           'VpcConfig always has the isolated worker subnets and the worker security group (PrivateWorker requires both); cdk-nag HIPAA.Security-LambdaInsideVPC resolves them and passes',
       });
     }
+  }
+
+  /** The function's network connections (its security group). */
+  public get connections(): ec2.Connections {
+    return this.function.connections;
   }
 
   /**

@@ -1,8 +1,9 @@
-import { CustomResource, Stack, Tags } from 'aws-cdk-lib';
+import { CustomResource, Duration, Stack, Tags } from 'aws-cdk-lib';
 import * as crypto from 'crypto';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { TENANT_TAG } from '../lib/runtime/offboard-tenant';
@@ -27,6 +28,13 @@ export interface TenantResourcesProps {
   readonly zeroRetentionClasses: string[];
   /** Service token of the database provisioner (creates the tenant's schema and role). */
   readonly databaseProvisioner: string;
+  /** The database holding the tenant's schema; the tenant role may connect to it as the tenant's login only. */
+  readonly database: rds.IDatabaseInstance;
+  /**
+   * How long CloudFormation waits for the provisioner's answer before failing the schema resource.
+   * @default Duration.minutes(10) - instead of CloudFormation's one hour
+   */
+  readonly provisionerTimeout?: Duration;
 }
 
 /** Postgres identifier of a tenant's schema and role. */
@@ -73,6 +81,9 @@ export class TenantResources extends Construct {
       }),
     );
     this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: TENANT_KEY_ACTIONS, resources: [this.key.keyArn] }));
+    // IAM database authentication as the tenant's own login, and no other:
+    // rds-db:connect on arn:<partition>:rds-db:<region>:<account>:dbuser:<DbiResourceId>/tenant_<id>.
+    props.database.grantConnect(this.role, tenantDbName(t));
 
     const policy = new iam.PolicyDocument({
       statements: [
@@ -134,6 +145,7 @@ export class TenantResources extends Construct {
     new CustomResource(this, 'DatabaseSchema', {
       serviceToken: props.databaseProvisioner,
       resourceType: 'Custom::TenantDatabaseSchema',
+      serviceTimeout: props.provisionerTimeout ?? Duration.minutes(10),
       properties: { TenantId: t, Schema: tenantDbName(t), Role: tenantDbName(t) },
     });
   }

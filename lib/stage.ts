@@ -1,4 +1,5 @@
 import { Stage, StageProps } from 'aws-cdk-lib';
+import { DEFAULT_DATABASE_PORT } from '../constructs/hipaa-postgres';
 import { Construct } from 'constructs';
 import { auditLogRetentionDays, availabilityZones, DeploymentConfig, retentionLifecycleDays, tenantRetention } from './config/schema';
 import { AuditStack } from './stacks/audit-stack';
@@ -35,7 +36,8 @@ export class HipaaStage extends Stage {
     const env = { account: config.account, region: config.region };
     const common = { env, terminationProtection: true };
 
-    this.keys = new KeysStack(this, 'Keys', { ...common, environmentName: config.environment });
+    const auditTrailName = `hipaa-${config.environment}-audit`;
+    this.keys = new KeysStack(this, 'Keys', { ...common, environmentName: config.environment, auditTrailName });
     this.network = new NetworkStack(this, 'Network', {
       ...common,
       cidr: config.vpcCidr,
@@ -45,6 +47,7 @@ export class HipaaStage extends Stage {
     this.audit = new AuditStack(this, 'Audit', {
       ...common,
       environmentName: config.environment,
+      trailName: auditTrailName,
       auditKey: this.keys.auditKey,
       auditKeyAliasName: this.keys.auditKeyAliasName,
       auditRetentionYears: config.auditRetentionYears,
@@ -85,11 +88,12 @@ export class HipaaStage extends Stage {
     this.workers = new WorkersStack(this, 'Workers', {
       ...common,
       network: this.network.network,
-      securityGroup: this.data.workersSecurityGroup,
       logsKey: this.keys.auditKey,
       dataKey: this.keys.dataKey,
       dataKeyAliasName: this.keys.dataKeyAliasName,
-      databaseSecret: this.data.postgres.secret,
+      database: this.data.postgres.instance,
+      databaseSecurityGroup: this.data.databaseSecurityGroup,
+      databasePort: DEFAULT_DATABASE_PORT,
     });
 
     // Tenants, sharded by a stable hash of their id: no stack passes the CloudFormation limits at hundreds of
@@ -109,6 +113,7 @@ export class HipaaStage extends Stage {
           vpc: this.network.network.vpc,
           workerRole: this.workers.consumer.role,
           databaseProvisioner: this.data.tenantDatabaseProvisioner.function.functionArn,
+          database: this.data.postgres.instance,
         }),
       );
     }

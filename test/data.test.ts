@@ -107,7 +107,7 @@ describe('PostgreSQL (Multi-AZ instance)', () => {
     });
   });
 
-  test('the database security group admits only the workers and the rotation function, on the database port', () => {
+  test('the database security group admits only the provisioner, the queue consumer and the rotation function, on the database port', () => {
     const groups = data().findResources('AWS::EC2::SecurityGroup');
     const dbGroup = Object.entries(groups).find(([, g]) => String(g.Properties.GroupDescription).startsWith('PostgreSQL'))![0];
     const ingress = Object.values(data().findResources('AWS::EC2::SecurityGroupIngress')).filter(
@@ -116,20 +116,29 @@ describe('PostgreSQL (Multi-AZ instance)', () => {
     expect(ingress).toHaveLength(2);
     for (const r of ingress) {
       expect(r.Properties).toMatchObject({ IpProtocol: 'tcp', FromPort: 5433, ToPort: 5433 });
-      expect(r.Properties.SourceSecurityGroupId['Fn::GetAtt'][0]).toMatch(/^(Workers|Rotation)SecurityGroup/);
+      expect(r.Properties.SourceSecurityGroupId['Fn::GetAtt'][0]).toMatch(/^(TenantDatabaseProvisioner|Rotation)SecurityGroup/);
       expect(r.Properties.CidrIp).toBeUndefined();
     }
     expect(groups[dbGroup].Properties.SecurityGroupIngress).toBeUndefined();
+    // The queue consumer's rule lives with its group, in the Workers stack (see workers.test.ts).
   });
 
-  test('workers may leave only to the endpoints (443) and the database', () => {
+  test('the tenant database provisioner has its own group: endpoints (443), S3 through the gateway endpoint (443, the CloudFormation response bucket) and the database', () => {
     const groups = data().findResources('AWS::EC2::SecurityGroup');
-    const workers = Object.keys(groups).find((k) => k.startsWith('WorkersSecurityGroup'))!;
+    const provisioner = Object.keys(groups).find((k) => k.startsWith('TenantDatabaseProvisionerSecurityGroup'))!;
     const egress = Object.values(data().findResources('AWS::EC2::SecurityGroupEgress')).filter(
-      (r) => r.Properties.GroupId['Fn::GetAtt'][0] === workers,
+      (r) => r.Properties.GroupId['Fn::GetAtt'][0] === provisioner,
     );
-    expect(egress.map((e) => e.Properties.FromPort).sort()).toEqual([443, 5433]);
+    expect(egress.map((e) => [e.Properties.FromPort, e.Properties.DestinationPrefixListId ?? 'group']).sort()).toEqual([
+      [443, 'group'],
+      [443, 'pl-63a5400a'],
+      [5433, 'group'],
+    ]);
     for (const e of egress) expect(e.Properties.CidrIp).toBeUndefined();
+    data().hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('tenant database schema'),
+      VpcConfig: Match.objectLike({ SecurityGroupIds: [{ 'Fn::GetAtt': [provisioner, 'GroupId'] }] }),
+    });
   });
 });
 

@@ -1,5 +1,5 @@
 import { mockClient } from 'aws-sdk-client-mock';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { ALBEvent, SQSEvent, SQSRecord } from 'aws-lambda';
 import { handler as health } from '../lib/handlers/health';
 import { handler as consume, parseJob } from '../lib/handlers/queue-consumer';
@@ -30,10 +30,8 @@ describe('health worker', () => {
 describe('queue consumer', () => {
   const sm = mockClient(SecretsManagerClient);
   beforeAll(() => {
-    process.env.DB_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:111122223333:secret:db';
-    sm.on(GetSecretValueCommand).resolves({
-      SecretString: JSON.stringify({ host: 'db.internal', port: 5433, username: 'hipaa_admin', password: 'x' }),
-    });
+    process.env.DB_HOST = 'db.internal';
+    process.env.DB_PORT = '5433';
   });
   const rec = (messageId: string, body: string): SQSRecord => ({ messageId, body }) as SQSRecord;
 
@@ -54,14 +52,15 @@ describe('queue consumer', () => {
   ])('a bad job is refused: %s', (body, message) => {
     expect(() => parseJob(body)).toThrow(message);
   });
-  test('only the failed messages are reported back, and the secret is read from Secrets Manager once', async () => {
+  test('only the failed messages are reported back; jobs run as the tenant login, never reading the master secret', async () => {
     const event: SQSEvent = {
       Records: [rec('m1', '{"jobId":"j1","tenantId":"acme","type":"export","recordId":"r1"}'), rec('m2', 'garbage')],
     };
     const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
     expect(await consume(event)).toEqual({ batchItemFailures: [{ itemIdentifier: 'm2' }] });
     expect(await consume({ Records: [rec('m3', 'bad')] })).toEqual({ batchItemFailures: [{ itemIdentifier: 'm3' }] });
-    expect(sm.commandCalls(GetSecretValueCommand)).toHaveLength(1);
+    expect(sm.calls()).toHaveLength(0);
+    expect(log.mock.calls.flat().join('\n')).toContain('"dbUser":"tenant_acme"');
     expect(log.mock.calls.flat().join('\n')).not.toContain('garbage');
     log.mockRestore();
   });

@@ -1,4 +1,8 @@
-import { Match } from 'aws-cdk-lib/assertions';
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { customResourceResponseBucketName, HipaaVpc, S3_PREFIX_LIST_IDS } from '../constructs/hipaa-vpc';
+import { ALLOWED_REGION_NAMES } from '../lib/config/regions';
 import { defaultDeployment } from './helpers/synth';
 
 const net = () => defaultDeployment().template('Network');
@@ -43,7 +47,7 @@ describe('Network stack', () => {
             Sid: 'CloudFormationCustomResourceResponses',
             Action: 's3:PutObject',
             Resource: {
-              'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::cloudformation-custom-resource-response-us-east-1*/*']],
+              'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::cloudformation-custom-resource-response-useast1/*']],
             },
           }),
         ],
@@ -96,5 +100,34 @@ describe('Network stack', () => {
     net().hasResourceProperties('Custom::VpcRestrictDefaultSG', {
       DefaultSecurityGroupId: { 'Fn::GetAtt': [Match.anyValue(), 'DefaultSecurityGroup'] },
     });
+  });
+
+  test('the CloudFormation response bucket is named after the region without hyphens, also for a region token', () => {
+    expect(customResourceResponseBucketName('us-east-1')).toBe('cloudformation-custom-resource-response-useast1');
+    expect(customResourceResponseBucketName('ap-southeast-2')).toBe('cloudformation-custom-resource-response-apsoutheast2');
+    // Environment-agnostic stack: the hyphens are removed at deploy time.
+    const stack = new Stack(new App(), 'Agnostic');
+    expect(stack.resolve(customResourceResponseBucketName(stack.region))).toEqual({
+      'Fn::Join': ['', ['cloudformation-custom-resource-response-', { 'Fn::Join': ['', { 'Fn::Split': ['-', { Ref: 'AWS::Region' }] }] }]],
+    });
+  });
+
+  test('every allowed region has a pinned S3 prefix list; a region token reads it from a mapping', () => {
+    for (const r of ALLOWED_REGION_NAMES) expect(S3_PREFIX_LIST_IDS[r]).toMatch(/^pl-[0-9a-f]{8}$/);
+    const stack = new Stack(new App(), 'Agnostic');
+    const vpc = new HipaaVpc(stack, 'Net', { cidr: '10.1.0.0/16', availabilityZones: ['a1', 'b1'], flowLogKey: new kms.Key(stack, 'K') });
+    expect(stack.resolve((vpc.s3Peer.toEgressRuleConfig() as { destinationPrefixListId: unknown }).destinationPrefixListId)).toEqual({
+      'Fn::FindInMap': [expect.stringMatching(/S3PrefixLists/), { Ref: 'AWS::Region' }, 'id'],
+    });
+    const mapping = Object.values(Template.fromStack(stack).toJSON().Mappings as Record<string, Record<string, { id: string }>>)[0];
+    expect(mapping['us-east-1']).toEqual({ id: 'pl-63a5400a' });
+    expect(
+      () =>
+        new HipaaVpc(new Stack(new App(), 'X', { env: { region: 'sa-east-1' } }), 'N', {
+          cidr: '10.1.0.0/16',
+          availabilityZones: ['sa-east-1a', 'sa-east-1b'],
+          flowLogKey: kms.Key.fromKeyArn(stack, 'K2', 'arn:aws:kms:sa-east-1:111122223333:key/x'),
+        }),
+    ).toThrow(/no S3 prefix list id known for region "sa-east-1"; pass s3PrefixListId/);
   });
 });

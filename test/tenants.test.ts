@@ -65,10 +65,27 @@ describe('per-tenant isolation', () => {
           for (const b of ['acme', 'globex', 'initech'].filter((x) => x !== a)) expect(res).not.toContain(b);
         }
         if (actions.some((x) => x.startsWith('kms:'))) expect(s.Resource).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
+        if (actions.includes('rds-db:connect')) expect(res).toMatch(new RegExp(`"/tenant_${a}"\\]\\]}$`));
         expect(res).not.toBe('"*"');
       }
       const own3 = statements.flatMap((s) => [s.Action].flat());
-      expect(own3.every((x) => /^(s3:(GetObject|PutObject|DeleteObject|ListBucket)|kms:)/.test(x))).toBe(true);
+      expect(own3.every((x) => /^(s3:(GetObject|PutObject|DeleteObject|ListBucket)|kms:|rds-db:connect$)/.test(x))).toBe(true);
+    }
+  });
+
+  test('each tenant role may connect to the database as its own tenant login only (IAM auth), and no other role may', () => {
+    const connects = (tenant: string) =>
+      Object.values(own(tenant, 'AWS::IAM::ManagedPolicy')).flatMap((p) =>
+        p.Properties.PolicyDocument.Statement.filter((s: { Action: string }) => s.Action === 'rds-db:connect'),
+      );
+    for (const id of ['acme', 'globex']) {
+      const [grant, ...more] = connects(id);
+      expect(more).toEqual([]);
+      const parts = grant.Resource['Fn::Join'][1];
+      expect(parts[0]).toBe('arn:aws:rds-db:us-east-1:');
+      expect(parts[2]).toBe(':dbuser:');
+      expect(parts[3]['Fn::GetStackOutput'].OutputName).toMatch(/PostgresInstance.*DbiResourceId/);
+      expect(parts[4]).toBe(`/tenant_${id}`);
     }
   });
 
@@ -101,7 +118,13 @@ describe('per-tenant isolation', () => {
   });
 
   test('each tenant gets a database schema and IAM-authenticated role, created at deploy time in the isolated subnets', () => {
-    t.acme.template.hasResourceProperties('Custom::TenantDatabaseSchema', { TenantId: 'acme', Schema: 'tenant_acme', Role: 'tenant_acme' });
+    t.acme.template.hasResourceProperties('Custom::TenantDatabaseSchema', {
+      TenantId: 'acme',
+      Schema: 'tenant_acme',
+      Role: 'tenant_acme',
+      // CloudFormation gives up after 10 minutes without an answer, not after an hour.
+      ServiceTimeout: '600',
+    });
     r.template('Data').hasResourceProperties('AWS::Lambda::Function', {
       Description: Match.stringLikeRegexp('tenant database schema'),
       VpcConfig: Match.objectLike({ SubnetIds: Match.anyValue() }),

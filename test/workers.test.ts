@@ -5,19 +5,51 @@ const workers = () => defaultDeployment().template('Workers');
 const functions = () => Object.values(workers().findResources('AWS::Lambda::Function'));
 
 describe('private workers', () => {
-  test('two workers, both in the isolated worker subnets with the worker security group', () => {
+  test('two workers, both in the isolated worker subnets, each with a security group of its own', () => {
     expect(functions()).toHaveLength(2);
+    const groups = new Set<string>();
     for (const f of functions()) {
       expect(f.Properties.VpcConfig.SubnetIds).toEqual([
         expect.objectContaining({ 'Fn::GetStackOutput': expect.objectContaining({ OutputName: expect.stringMatching(/workersSubnet1/) }) }),
         expect.objectContaining({ 'Fn::GetStackOutput': expect.objectContaining({ OutputName: expect.stringMatching(/workersSubnet2/) }) }),
       ]);
-      expect(f.Properties.VpcConfig.SecurityGroupIds).toEqual([
-        expect.objectContaining({
-          'Fn::GetStackOutput': expect.objectContaining({ OutputName: expect.stringMatching(/WorkersSecurityGroup/) }),
-        }),
-      ]);
+      expect(f.Properties.VpcConfig.SecurityGroupIds).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/SecurityGroup/), 'GroupId'] }]);
+      groups.add(f.Properties.VpcConfig.SecurityGroupIds[0]['Fn::GetAtt'][0]);
     }
+    expect(groups.size).toBe(2);
+  });
+
+  /** Egress rules of a worker's security group, by destination. */
+  const egressOf = (worker: 'Api' | 'Consumer') =>
+    Object.values(workers().findResources('AWS::EC2::SecurityGroupEgress'))
+      .filter((e) => String(e.Properties.GroupId['Fn::GetAtt'][0]).startsWith(`${worker}SecurityGroup`))
+      .map((e) => ({
+        to: e.Properties.DestinationPrefixListId ?? e.Properties.DestinationSecurityGroupId['Fn::GetStackOutput'].OutputName,
+        port: e.Properties.FromPort,
+      }));
+
+  test('the internet-facing API function reaches the endpoints only: neither the database nor S3, and the database does not admit it', () => {
+    expect(egressOf('Api')).toEqual([{ to: expect.stringMatching(/EndpointSecurityGroup/), port: 443 }]);
+    const dbIngress = [
+      ...Object.values(workers().findResources('AWS::EC2::SecurityGroupIngress')),
+      ...Object.values(defaultDeployment().template('Data').findResources('AWS::EC2::SecurityGroupIngress')),
+    ].filter((r) => r.Properties.FromPort === 5433);
+    expect(dbIngress.map((r) => r.Properties.SourceSecurityGroupId['Fn::GetAtt'][0]).sort()).toEqual([
+      expect.stringMatching(/^ConsumerSecurityGroup/),
+      expect.stringMatching(/^RotationSecurityGroup/),
+      expect.stringMatching(/^TenantDatabaseProvisionerSecurityGroup/),
+    ]);
+  });
+
+  test('the queue consumer reaches the endpoints, S3 through the gateway endpoint (the prefix list) and the database', () => {
+    expect(egressOf('Consumer')).toEqual(
+      expect.arrayContaining([
+        { to: expect.stringMatching(/EndpointSecurityGroup/), port: 443 },
+        { to: 'pl-63a5400a', port: 443 },
+        { to: expect.stringMatching(/DatabaseSecurityGroup/), port: 5433 },
+      ]),
+    );
+    expect(egressOf('Consumer')).toHaveLength(3);
   });
 
   test('reserved concurrency, a KMS-encrypted dead-letter queue, and an encrypted environment', () => {
@@ -38,31 +70,24 @@ describe('private workers', () => {
     }
   });
 
-  test('no secret values in the environment: the consumer gets the secret ARN and reads it at run time', () => {
+  test('no secret values in the environment: the consumer gets the database address and port only', () => {
     for (const f of functions()) {
-      for (const name of Object.keys(f.Properties.Environment?.Variables ?? {})) expect(name).not.toMatch(/PASSWORD|TOKEN|SECRET$/);
+      for (const name of Object.keys(f.Properties.Environment?.Variables ?? {})) expect(name).not.toMatch(/PASSWORD|TOKEN|SECRET/);
     }
     workers().hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ DB_SECRET_ARN: Match.objectLike({ 'Fn::GetStackOutput': Match.anyValue() }) }) },
+      Environment: {
+        Variables: Match.objectLike({ DB_HOST: Match.objectLike({ 'Fn::GetStackOutput': Match.anyValue() }), DB_PORT: '5433' }),
+      },
     });
   });
 
-  test('least privilege through managed policies: the consumer reads exactly the database secret, and decrypts only via Secrets Manager', () => {
+  test('least privilege through managed policies: no worker here may read any secret (the consumer uses IAM auth as tenant logins)', () => {
     workers().resourceCountIs('AWS::IAM::Policy', 0);
-    workers().hasResourceProperties('AWS::IAM::ManagedPolicy', {
-      PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({
-            Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
-            Resource: Match.objectLike({ 'Fn::GetStackOutput': Match.anyValue() }),
-          }),
-          Match.objectLike({
-            Action: 'kms:Decrypt',
-            Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.us-east-1.amazonaws.com' } },
-          }),
-        ]),
-      },
-    });
+    const actions = Object.values(workers().findResources('AWS::IAM::ManagedPolicy')).flatMap((p) =>
+      p.Properties.PolicyDocument.Statement.flatMap((s: { Action: string | string[] }) => [s.Action].flat()),
+    );
+    expect(actions.filter((a) => a.startsWith('secretsmanager:'))).toEqual([]);
+    expect(actions.filter((a) => a.startsWith('rds-db:'))).toEqual([]);
   });
 
   test('each worker may write to its KMS-encrypted dead-letter queue (send and generate data keys)', () => {

@@ -1,4 +1,3 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 
 /** A job on the work queue. Jobs carry ids, never PHI: the data stays in the database. */
@@ -30,45 +29,51 @@ export function parseJob(body: string): Job {
   return { jobId: o.jobId, tenantId: o.tenantId, type: o.type as Job['type'], recordId: o.recordId };
 }
 
-interface DbCredentials {
+interface DbEndpoint {
   readonly host: string;
   readonly port: number;
-  readonly username: string;
 }
 
-let credentials: Promise<DbCredentials> | undefined;
-const secrets = new SecretsManagerClient({});
-
-/** Database connection details, read once per container from Secrets Manager (never from the environment). */
-async function databaseCredentials(): Promise<DbCredentials> {
-  const secretId = process.env.DB_SECRET_ARN;
-  if (!secretId) throw new Error('DB_SECRET_ARN is not set');
-  credentials ??= secrets.send(new GetSecretValueCommand({ SecretId: secretId })).then((r) => {
-    const v = JSON.parse(r.SecretString ?? '{}') as Record<string, unknown>;
-    if (typeof v.host !== 'string' || typeof v.username !== 'string') throw new Error('database secret lacks host or username');
-    return { host: v.host, port: Number(v.port ?? 5433), username: v.username };
-  });
-  return credentials;
+/**
+ * Database endpoint, from the environment (an address, not a secret). The consumer never reads the master
+ * secret: it acts for one tenant at a time, assuming the tenant's role and connecting as the tenant's login
+ * (`tenant_<id>`) with an IAM authentication token, which that role alone may request (rds-db:connect).
+ */
+function databaseEndpoint(): DbEndpoint {
+  const host = process.env.DB_HOST;
+  if (!host) throw new Error('DB_HOST is not set');
+  return { host, port: Number(process.env.DB_PORT ?? 5433) };
 }
+
+/** The database login a job of this tenant uses (IAM-authenticated, created by the tenant provisioner). */
+export const tenantLogin = (tenantId: string) => `tenant_${tenantId}`;
 
 /**
  * Consumes the work queue. Each message is validated; a bad or failed message is reported back alone
  * (partial batch response), so SQS retries only it and, after the redrive limit, moves it to the
  * dead-letter queue. Logs carry job ids only, never message bodies.
  */
-export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
+export function handler(event: SQSEvent): Promise<SQSBatchResponse> {
   const failures: SQSBatchResponse['batchItemFailures'] = [];
-  const db = await databaseCredentials();
+  const db = databaseEndpoint();
   for (const record of event.Records) {
     try {
       const job = parseJob(record.body);
       console.log(
-        JSON.stringify({ level: 'info', msg: 'job accepted', jobId: job.jobId, type: job.type, tenantId: job.tenantId, dbHost: db.host }),
+        JSON.stringify({
+          level: 'info',
+          msg: 'job accepted',
+          jobId: job.jobId,
+          type: job.type,
+          tenantId: job.tenantId,
+          dbHost: db.host,
+          dbUser: tenantLogin(job.tenantId),
+        }),
       );
     } catch (e) {
       console.log(JSON.stringify({ level: 'warn', msg: 'job rejected', messageId: record.messageId, reason: (e as Error).message }));
       failures.push({ itemIdentifier: record.messageId });
     }
   }
-  return { batchItemFailures: failures };
+  return Promise.resolve({ batchItemFailures: failures });
 }

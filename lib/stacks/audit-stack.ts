@@ -9,6 +9,8 @@ import { daysCoveringYears, WormAuditBucket } from '../../constructs/worm-audit-
 
 export interface AuditStackProps extends StackProps {
   readonly environmentName: string;
+  /** Name of the multi-region trail (the audit key admits it by name). */
+  readonly trailName: string;
   /** Key for the audit bucket, the trail and its log group. */
   readonly auditKey: kms.IKey;
   /** Alias name of the audit key. */
@@ -48,7 +50,7 @@ export class AuditStack extends Stack {
       description: 'WORM audit bucket (audit writer, audit:verify, live-verify)',
     });
     this.trail = new AuditTrail(this, 'Trail', {
-      trailName: `hipaa-${props.environmentName}-audit`,
+      trailName: props.trailName,
       bucket: this.auditBucket,
       encryptionKey: props.auditKey,
       encryptionKeyAliasName: props.auditKeyAliasName,

@@ -39,8 +39,6 @@ export interface DataStackProps extends StackProps {
 export class DataStack extends Stack {
   public readonly postgres: HipaaPostgres;
   public readonly databaseSecurityGroup: ec2.SecurityGroup;
-  /** The security group every worker uses: egress only to the endpoints and the database. */
-  public readonly workersSecurityGroup: ec2.SecurityGroup;
   public readonly backup: BackupProtection;
   public readonly phiBucket: s3.Bucket;
   /** Creates each tenant's schema and role (service token of `Custom::TenantDatabaseSchema`). */
@@ -53,12 +51,7 @@ export class DataStack extends Stack {
 
     this.databaseSecurityGroup = new ec2.SecurityGroup(this, 'DatabaseSecurityGroup', {
       vpc,
-      description: `PostgreSQL: ${DEFAULT_DATABASE_PORT} from the workers and the rotation function only`,
-      allowAllOutbound: false,
-    });
-    this.workersSecurityGroup = new ec2.SecurityGroup(this, 'WorkersSecurityGroup', {
-      vpc,
-      description: `Workers: egress to the VPC endpoints (443) and the database (${DEFAULT_DATABASE_PORT}) only`,
+      description: `PostgreSQL: ${DEFAULT_DATABASE_PORT} from the database workers and the rotation function only`,
       allowAllOutbound: false,
     });
     const rotationSecurityGroup = new ec2.SecurityGroup(this, 'RotationSecurityGroup', {
@@ -66,14 +59,9 @@ export class DataStack extends Stack {
       description: `Secret rotation: egress to the VPC endpoints (443) and the database (${DEFAULT_DATABASE_PORT}) only`,
       allowAllOutbound: false,
     });
-    for (const [name, sg] of [
-      ['workers', this.workersSecurityGroup],
-      ['rotation', rotationSecurityGroup],
-    ] as const) {
-      sg.addEgressRule(props.network.endpointSecurityGroup, ec2.Port.tcp(443), 'HTTPS to the VPC interface endpoints');
-      sg.addEgressRule(this.databaseSecurityGroup, port, 'PostgreSQL');
-      this.databaseSecurityGroup.addIngressRule(sg, port, `PostgreSQL from the ${name}`);
-    }
+    rotationSecurityGroup.addEgressRule(props.network.endpointSecurityGroup, ec2.Port.tcp(443), 'HTTPS to the VPC interface endpoints');
+    rotationSecurityGroup.addEgressRule(this.databaseSecurityGroup, port, 'PostgreSQL');
+    this.databaseSecurityGroup.addIngressRule(rotationSecurityGroup, port, 'PostgreSQL from the rotation');
 
     this.postgres = new HipaaPostgres(this, 'Postgres', {
       vpc,
@@ -121,7 +109,6 @@ export class DataStack extends Stack {
       description: 'Custom resource: creates each tenant database schema and IAM-authenticated role',
       vpc,
       subnets: props.network.workerSubnets,
-      securityGroup: this.workersSecurityGroup,
       logsKey: props.logsKey,
       dataKey: props.dataKey,
       dataKeyAliasName: props.dataKeyAliasName,
@@ -130,6 +117,10 @@ export class DataStack extends Stack {
       environment: { DB_SECRET_ARN: this.postgres.secret.secretArn },
     });
     this.tenantDatabaseProvisioner.grantReadSecret(this.postgres.secret);
+    // Its own security group: the endpoints (Secrets Manager, KMS), S3 (the CloudFormation response bucket,
+    // through the gateway endpoint: without it CloudFormation waits an hour for an answer) and the database.
+    props.network.allowServiceAccess(this.tenantDatabaseProvisioner, { s3: true });
+    this.tenantDatabaseProvisioner.connections.allowTo(this.databaseSecurityGroup, port, 'PostgreSQL from the tenant database provisioner');
 
     this.backup = new BackupProtection(this, 'Backup', {
       vaultName: `hipaa-${props.environmentName}-primary`,

@@ -6,6 +6,8 @@ import { HipaaKey } from '../../constructs/hipaa-key';
 export interface KeysStackProps extends StackProps {
   /** Environment name, used in key aliases. */
   readonly environmentName: string;
+  /** Name of the audit trail (CloudTrail may decrypt with the audit key for that trail only). */
+  readonly auditTrailName: string;
 }
 
 /**
@@ -34,7 +36,8 @@ export class KeysStack extends Stack {
 
     const audit = new HipaaKey(this, 'AuditAndLogs', { dataClass: 'audit-and-logs', aliasPrefix });
     audit.allowCloudWatchLogs();
-    audit.allowCloudTrail();
+    // The audit bucket uses an S3 Bucket Key under this key, so the trail also needs kms:Decrypt.
+    audit.allowCloudTrail([this.formatArn({ service: 'cloudtrail', resource: 'trail', resourceName: props.auditTrailName })]);
     audit.allowServiceOfThisAccount('AllowCloudWatchAlarmsToEncryptedTopics', 'cloudwatch.amazonaws.com', [
       'kms:Decrypt',
       'kms:GenerateDataKey*',

@@ -1,6 +1,7 @@
 import { Stack, StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { TenantResources } from '../../constructs/tenant-resources';
@@ -14,6 +15,7 @@ export interface TenantsStackProps extends StackProps {
   readonly vpc: ec2.IVpc;
   readonly workerRole: iam.IRole;
   readonly databaseProvisioner: string;
+  readonly database: rds.IDatabaseInstance;
 }
 
 /** One shard of tenants: each tenant's key, access point, role and database schema. */
@@ -34,6 +36,7 @@ export class TenantsStack extends Stack {
           .filter(([, v]) => v === 'none')
           .map(([c]) => c),
         databaseProvisioner: props.databaseProvisioner,
+        database: props.database,
       });
     }
   }

@@ -3,7 +3,7 @@ import { Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as eventsources from 'aws-cdk-lib/aws-lambda-event-sources';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as rds from 'aws-cdk-lib/aws-rds';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { EncryptedQueue } from '../../constructs/encrypted-queue';
@@ -12,11 +12,15 @@ import { PrivateWorker } from '../../constructs/private-worker';
 
 export interface WorkersStackProps extends StackProps {
   readonly network: HipaaVpc;
-  readonly securityGroup: ec2.ISecurityGroup;
   readonly logsKey: kms.IKey;
   readonly dataKey: kms.IKey;
   readonly dataKeyAliasName: string;
-  readonly databaseSecret: secretsmanager.ISecret;
+  /** The database the queue consumer connects to (as each tenant's IAM-authenticated login, never as master). */
+  readonly database: rds.IDatabaseInstance;
+  /** The database's security group (it admits the consumer, not the internet-facing API function). */
+  readonly databaseSecurityGroup: ec2.ISecurityGroup;
+  /** The database port. */
+  readonly databasePort: number;
 }
 
 const HANDLERS = path.join(__dirname, '..', 'handlers');
@@ -33,7 +37,6 @@ export class WorkersStack extends Stack {
     const common = {
       vpc: props.network.vpc,
       subnets: props.network.workerSubnets,
-      securityGroup: props.securityGroup,
       logsKey: props.logsKey,
       dataKey: props.dataKey,
       dataKeyAliasName: props.dataKeyAliasName,
@@ -45,6 +48,9 @@ export class WorkersStack extends Stack {
       description: 'Load balancer target: health endpoint',
       reservedConcurrency: 20,
     });
+    // Internet-facing (behind the load balancer): its own security group, the endpoints only; the database
+    // security group does not admit it.
+    props.network.allowServiceAccess(this.api, { s3: false });
 
     this.workDeadLetterQueue = new EncryptedQueue(this, 'WorkDeadLetters', {
       encryptionKey: props.dataKey,
@@ -64,9 +70,13 @@ export class WorkersStack extends Stack {
       entry: path.join(HANDLERS, 'queue-consumer.ts'),
       description: 'Work-queue consumer',
       timeout: Duration.seconds(30),
-      environment: { DB_SECRET_ARN: props.databaseSecret.secretArn },
+      // No master secret: the consumer assumes the tenant's role and connects as the tenant's login with an
+      // IAM authentication token (rds-db:connect on that login only, granted by TenantResources).
+      environment: { DB_HOST: props.database.dbInstanceEndpointAddress, DB_PORT: String(props.databasePort) },
     });
-    this.consumer.grantReadSecret(props.databaseSecret);
+    // The endpoints, S3 (tenant access points, the audit writer) through the gateway endpoint, the database.
+    props.network.allowServiceAccess(this.consumer, { s3: true });
+    this.consumer.connections.allowTo(props.databaseSecurityGroup, ec2.Port.tcp(props.databasePort), 'PostgreSQL from the queue consumer');
     this.consumer.function.addEventSource(
       new eventsources.SqsEventSource(this.workQueue, { batchSize: 10, reportBatchItemFailures: true }),
     );
