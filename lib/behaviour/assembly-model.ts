@@ -32,7 +32,11 @@ export interface ModelStack {
   readonly account: string | undefined;
   readonly region: string;
   readonly partition: string;
-  readonly template: { Resources?: Record<string, RawResource>; Outputs?: Record<string, { Value: unknown; Export?: { Name: unknown } }> };
+  readonly template: {
+    Resources?: Record<string, RawResource>;
+    Outputs?: Record<string, { Value: unknown; Export?: { Name: unknown } }>;
+    Mappings?: Record<string, Record<string, Record<string, unknown>>>;
+  };
   readonly resources: ModelResource[];
 }
 
@@ -388,6 +392,11 @@ export class AssemblyModel {
           }
           return this.str(s, { Ref: name });
         });
+      }
+      case 'Fn::FindInMap': {
+        const [map, top, second] = (arg as unknown[]).map((x) => this.str(s, x));
+        const v = s.template.Mappings?.[map]?.[top]?.[second];
+        return v === undefined ? bad(`${map}.${top}.${second} (no such mapping entry)`) : this.resolve(s, v);
       }
       case 'Fn::Base64':
         return this.resolve(s, arg);
