@@ -262,9 +262,12 @@ export async function evaluatePath(m: AssemblyModel, r: ReachabilityResult): Pro
       externalGrant: "the caller's own permissions (checked by the IAM interactions)",
     },
     actions: [d.action],
-    resource: { label: d.label, arn: `${d.bucketArn}/object-key`, account: bucketAccount },
+    // Only the endpoint policy is under test here: the request is evaluated as same-account (the caller's and the
+    // bucket owner's permissions are not this check's concern), with the bucket's real owner in aws:ResourceAccount
+    // (the CloudFormation response bucket belongs to AWS; the PUT is a presigned URL).
+    resource: { label: d.label, arn: `${d.bucketArn}/object-key`, account: ours },
     endpoint: r.endpoint,
-    context: { 'aws:SecureTransport': 'true', 'aws:SourceVpce': m.ref(r.endpoint) },
+    context: { 'aws:SecureTransport': 'true', 'aws:SourceVpce': m.ref(r.endpoint), 'aws:ResourceAccount': bucketAccount },
     expect: 'allow',
     method: 'policy',
     controls: r.check.controls,
