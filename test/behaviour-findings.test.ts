@@ -65,7 +65,7 @@ test("the API function in the database's security group: the internet-facing fun
   const r = await run.path('api-cannot-reach-database-port-5433');
   expect(r.pass).toBe(false);
   expect(r.message).toMatch(
-    /^\[api-cannot-reach-database-port-5433\] Workers\/Api\/Function → database port \d+: expected unreachable, got reachable: egress .*; ingress Data\/DatabaseSecurityGroup/,
+    /^\[api-cannot-reach-database-port-5433\] Workers\/Api\/Function → database port \d+: expected unreachable, got reachable: egress .*\(tcp (\d+)-\1 sg-\S+\); ingress .*\(tcp \1-\1 sg-\S+\)$/,
   );
 
   // The evidence pack evaluates network paths itself (no test-only evaluator): the control relying on this one is not met.

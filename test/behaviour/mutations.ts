@@ -1,6 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { IConstruct } from 'constructs';
 import { HipaaStage } from '../../lib/stage';
@@ -82,7 +83,12 @@ export function wrongResponseBucketName(stage: HipaaStage): void {
 
 /** The internet-facing API function shares the security groups the database admits (the consumer's). */
 export function apiInDatabaseSecurityGroup(stage: HipaaStage): void {
-  stage.workers.api.function.connections.addSecurityGroup(...stage.workers.consumer.function.connections.securityGroups);
+  const api = stage.workers.api.function;
+  const groups = [...api.connections.securityGroups, ...stage.workers.consumer.function.connections.securityGroups];
+  (api.node.defaultChild as lambda.CfnFunction).addPropertyOverride(
+    'VpcConfig.SecurityGroupIds',
+    groups.map((g) => g.securityGroupId),
+  );
 }
 
 /** The queue consumer reads the database master secret. */
