@@ -27,6 +27,8 @@ export interface BackupProtectionProps {
 export class BackupProtection extends Construct {
   public readonly vault: backup.BackupVault;
   public readonly plan: backup.BackupPlan;
+  /** The role AWS Backup takes and restores recovery points with (name it in restore jobs too). */
+  public readonly role: iam.IRole;
 
   constructor(scope: Construct, id: string, props: BackupProtectionProps) {
     super(scope, id);
@@ -50,7 +52,7 @@ export class BackupProtection extends Construct {
         }),
       ],
     });
-    const role = new ManagedPolicyRole(this, 'Role', {
+    const role = (this.role = new ManagedPolicyRole(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('backup.amazonaws.com'),
       managedPolicies: [
         iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSBackupServiceRolePolicyForBackup'),
@@ -59,7 +61,7 @@ export class BackupProtection extends Construct {
         iam.ManagedPolicy.fromAwsManagedPolicyName('AWSBackupServiceRolePolicyForS3Restore'),
       ],
       description: 'AWS Backup takes and restores recovery points of the selected resources',
-    });
+    }));
     this.plan.addSelection('Selection', { resources: props.resources, role, allowRestores: false });
   }
 }

@@ -29,7 +29,9 @@ export interface EncryptedLogGroupProps {
   readonly audit?: boolean;
   /**
    * What happens to the log group when it leaves the stack.
-   * @default RemovalPolicy.RETAIN - log data is evidence and outlives the stack
+   * @default - RemovalPolicy.RETAIN (log data is evidence and outlives the stack); with a `logGroupName`,
+   * RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE (`RetainExceptOnCreate`): a group made by a create that rolls back
+   * is deleted, so the retry does not fail on a name that already exists
    */
   readonly removalPolicy?: RemovalPolicy;
 }
@@ -51,7 +53,7 @@ export class EncryptedLogGroup extends Construct {
       encryptionKey: props.encryptionKey,
       retention: days as logs.RetentionDays,
       logGroupName: props.logGroupName,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      removalPolicy: props.removalPolicy ?? (props.logGroupName ? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE : RemovalPolicy.RETAIN),
     });
     if (props.audit) Tags.of(this.logGroup).add(DATA_CLASS_TAG, DataClass.AUDIT);
     if (Token.isUnresolved(props.encryptionKey.keyArn) && Stack.of(props.encryptionKey) !== Stack.of(this)) {

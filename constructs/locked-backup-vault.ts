@@ -18,7 +18,13 @@ export interface LockedBackupVaultProps {
   readonly changeableForDays?: number;
 }
 
-/** An AWS Backup vault encrypted with a customer-managed key and protected by Vault Lock, RETAIN. */
+/**
+ * An AWS Backup vault encrypted with a customer-managed key and protected by Vault Lock, retained on update
+ * and delete (`RetainExceptOnCreate`: a failed first create leaves no vault behind to block the retry).
+ *
+ * Vault Lock in compliance mode is immutable once `changeableForDays` have passed: `minRetentionDays` can then
+ * no longer be changed, and a stack update that changes it fails.
+ */
 export class LockedBackupVault extends Construct {
   public readonly vault: backup.BackupVault;
 
@@ -30,7 +36,9 @@ export class LockedBackupVault extends Construct {
     this.vault = new backup.BackupVault(this, 'Vault', {
       backupVaultName: props.vaultName,
       encryptionKey: props.encryptionKey,
-      removalPolicy: RemovalPolicy.RETAIN,
+      // RetainExceptOnCreate: retained on update and delete, but a vault made by a first create that rolls back
+      // (still empty) is deleted, so the retry does not fail on a vault name that already exists.
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
       lockConfiguration: {
         minRetention: Duration.days(props.minRetentionDays),
         changeableFor: Duration.days(props.changeableForDays ?? 3),

@@ -1,4 +1,4 @@
-import { Duration, Stack, Tags } from 'aws-cdk-lib';
+import { Duration, Lazy, Stack, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -27,6 +27,7 @@ export interface PhiDataBucketProps {
  */
 export class PhiDataBucket extends Construct {
   public readonly bucket: s3.Bucket;
+  private readonly directAccessRoleArns: string[] = [];
 
   constructor(scope: Construct, id: string, props: PhiDataBucketProps) {
     super(scope, id);
@@ -51,7 +52,11 @@ export class PhiDataBucket extends Construct {
       lifecycleRules: rules,
     }).bucket;
     Tags.of(this.bucket).add(DATA_CLASS_TAG, DataClass.PHI);
-    // Object access only through an access point of this account (each tenant's own, see TenantResources).
+    // Object access only through an access point of this account (each tenant's own, see TenantResources),
+    // except for the roles named with allowDirectAccess (AWS Backup). The two StringNotEquals keys are ANDed:
+    // the Deny applies when the request comes through no access point of this account (also when the request
+    // carries no s3:DataAccessPointAccount at all: a negated condition on a missing key is true) AND the
+    // principal is not an exempted role.
     this.bucket.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'DenyObjectAccessOutsideAccessPoints',
@@ -59,7 +64,12 @@ export class PhiDataBucket extends Construct {
         principals: [new iam.AnyPrincipal()],
         actions: ['s3:GetObject*', 's3:PutObject*', 's3:DeleteObject*', 's3:RestoreObject'],
         resources: [this.bucket.arnForObjects('*')],
-        conditions: { StringNotEquals: { 's3:DataAccessPointAccount': Stack.of(this).account } },
+        conditions: {
+          StringNotEquals: {
+            's3:DataAccessPointAccount': Stack.of(this).account,
+            'aws:PrincipalArn': Lazy.list({ produce: () => this.directAccessRoleArns }, { omitEmpty: true }),
+          },
+        },
       }),
     );
     this.bucket.addToResourcePolicy(
@@ -71,5 +81,14 @@ export class PhiDataBucket extends Construct {
         conditions: { StringEquals: { 's3:DataAccessPointAccount': Stack.of(this).account } },
       }),
     );
+  }
+
+  /**
+   * Let a role reach objects directly, not through an access point: for AWS Backup, whose backup and
+   * restore requests go to the bucket itself. Named by exact role ARN (`aws:PrincipalArn`), never a pattern.
+   * The role still needs its own permissions (AWS Backup's managed S3 backup and restore policies).
+   */
+  public allowDirectAccess(role: iam.IRole): void {
+    this.directAccessRoleArns.push(role.roleArn);
   }
 }

@@ -63,7 +63,9 @@ describe('PostgreSQL (Multi-AZ instance)', () => {
     for (const type of ['postgresql', 'upgrade', 'iam-db-auth-error']) {
       data().hasResource('AWS::Logs::LogGroup', {
         Properties: { LogGroupName: `/aws/rds/instance/hipaa-example-postgres/${type}`, KmsKeyId: Match.anyValue(), RetentionInDays: 2557 },
-        DeletionPolicy: 'Retain',
+        // Named: retained on update and delete, but not left behind by a failed first create (the retry would hit AlreadyExists).
+        DeletionPolicy: 'RetainExceptOnCreate',
+        UpdateReplacePolicy: 'Retain',
       });
     }
   });
@@ -143,14 +145,15 @@ describe('PostgreSQL (Multi-AZ instance)', () => {
 });
 
 describe('AWS Backup', () => {
-  test('a vault encrypted with the backups key, locked with the configured minimum retention, retained', () => {
+  test('a vault encrypted with the backups key, locked with the configured minimum retention, retained except after a failed create', () => {
     data().hasResource('AWS::Backup::BackupVault', {
       Properties: {
         BackupVaultName: 'hipaa-example-primary',
         EncryptionKeyArn: Match.objectLike({ 'Fn::GetStackOutput': Match.objectLike({ OutputName: Match.stringLikeRegexp('BackupKey') }) }),
         LockConfiguration: { MinRetentionDays: 35, ChangeableForDays: 3 },
       },
-      DeletionPolicy: 'Retain',
+      DeletionPolicy: 'RetainExceptOnCreate',
+      UpdateReplacePolicy: 'Retain',
     });
   });
 
@@ -178,6 +181,44 @@ describe('AWS Backup', () => {
     });
   });
 
+  test('every named retained resource is RetainExceptOnCreate; every retained one without a name stays Retain', () => {
+    const r = defaultDeployment();
+    const nameProps: Record<string, string> = { 'AWS::Logs::LogGroup': 'LogGroupName', 'AWS::Backup::BackupVault': 'BackupVaultName' };
+    let named = 0;
+    for (const stack of ['Network', 'Audit', 'DrBackup', 'Data', 'Workers', 'Edge']) {
+      for (const [type, prop] of Object.entries(nameProps)) {
+        for (const res of Object.values(r.template(stack).findResources(type))) {
+          if (res.Properties[prop]) {
+            named++;
+            expect([stack, res.DeletionPolicy]).toEqual([stack, 'RetainExceptOnCreate']);
+          } else expect([stack, res.DeletionPolicy]).toEqual([stack, 'Retain']);
+          expect(res.UpdateReplacePolicy).toBe('Retain');
+        }
+      }
+    }
+    expect(named).toBe(6); // three RDS log groups, the WAF log group, the two vaults
+  });
+
+  test('AWS Backup may reach the PHI bucket directly: the access-point-only Deny exempts exactly its role', () => {
+    const backupRole = Object.keys(data().findResources('AWS::IAM::Role')).find((k) => k.startsWith('BackupRole'))!;
+    data().hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'backup.amazonaws.com' } })] },
+    });
+    const deny = Object.values(data().findResources('AWS::S3::BucketPolicy'))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement)
+      .find((s: { Sid?: string }) => s.Sid === 'DenyObjectAccessOutsideAccessPoints');
+    expect(deny.Condition).toEqual({
+      StringNotEquals: {
+        's3:DataAccessPointAccount': { Ref: 'AWS::AccountId' },
+        'aws:PrincipalArn': [{ 'Fn::GetAtt': [backupRole, 'Arn'] }],
+      },
+    });
+    // That role is the one the plan's selection uses.
+    data().hasResourceProperties('AWS::Backup::BackupSelection', {
+      BackupSelection: Match.objectLike({ IamRoleArn: { 'Fn::GetAtt': [backupRole, 'Arn'] } }),
+    });
+  });
+
   test('the plan selects the database', () => {
     const db = Object.keys(data().findResources('AWS::RDS::DBInstance'))[0];
     data().hasResourceProperties('AWS::Backup::BackupSelection', {
@@ -192,7 +233,8 @@ describe('AWS Backup', () => {
     dr().hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true, PendingWindowInDays: 30 });
     dr().hasResource('AWS::Backup::BackupVault', {
       Properties: { BackupVaultName: 'hipaa-example-dr', LockConfiguration: { MinRetentionDays: 35, ChangeableForDays: 3 } },
-      DeletionPolicy: 'Retain',
+      DeletionPolicy: 'RetainExceptOnCreate',
+      UpdateReplacePolicy: 'Retain',
     });
   });
 

@@ -150,7 +150,7 @@ describe('WAF', () => {
   test('logs into a KMS-encrypted log group with retention, credentials redacted', () => {
     edge().hasResource('AWS::Logs::LogGroup', {
       Properties: { LogGroupName: 'aws-waf-logs-hipaa-example-edge', KmsKeyId: Match.anyValue(), RetentionInDays: 365 },
-      DeletionPolicy: 'Retain',
+      DeletionPolicy: 'RetainExceptOnCreate',
     });
     edge().hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
       LogDestinationConfigs: [{ 'Fn::Join': ['', Match.arrayWith([':log-group:aws-waf-logs-hipaa-example-edge'])] }],

@@ -82,4 +82,34 @@ describe('Keys stack', () => {
       },
     });
   });
+
+  test('CloudTrail may decrypt with the audit key, for the audit trail only (the audit bucket uses an S3 Bucket Key)', () => {
+    // The trail ARN the audit bucket admits is the one the key admits for kms:Decrypt.
+    const bucketPolicy = Object.values(defaultDeployment().template('Audit').findResources('AWS::S3::BucketPolicy'))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement)
+      .find((s: { Sid?: string }) => s.Sid === 'AllowCloudTrailWrite');
+    const trailArn = bucketPolicy.Condition.StringEquals['aws:SourceArn'];
+    expect(JSON.stringify(trailArn)).toContain(':trail/hipaa-example-audit');
+    keys().hasResourceProperties('AWS::KMS::Key', {
+      Description: Match.stringLikeRegexp('audit-and-logs'),
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          {
+            Sid: 'AllowCloudTrailDecryptForBucketKey',
+            Effect: 'Allow',
+            Principal: { Service: 'cloudtrail.amazonaws.com' },
+            Action: 'kms:Decrypt',
+            Resource: '*',
+            Condition: { StringEquals: { 'aws:SourceArn': trailArn } },
+          },
+        ]),
+      },
+    });
+    defaultDeployment()
+      .template('Audit')
+      .hasResourceProperties('AWS::S3::Bucket', {
+        ObjectLockEnabled: true,
+        BucketEncryption: { ServerSideEncryptionConfiguration: [Match.objectLike({ BucketKeyEnabled: true })] },
+      });
+  });
 });

@@ -16,6 +16,44 @@ describe('security alerts', () => {
     mon().hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'security-alerts@example.com' });
   });
 
+  test("CloudWatch may publish to the topic for this account's alarms only (the topic policy replaces the default one)", () => {
+    mon().hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            Sid: 'AllowCloudWatchAlarmsOfThisAccount',
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: 'sns:Publish',
+            Resource: { Ref: topicId() },
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+              ArnLike: {
+                'aws:SourceArn': {
+                  'Fn::Join': ['', ['arn:aws:cloudwatch:us-east-1:', { Ref: 'AWS::AccountId' }, ':alarm:*']],
+                },
+              },
+            },
+          },
+        ]),
+      },
+    });
+    // ... and the topic's key lets CloudWatch encrypt the message it publishes.
+    defaultDeployment()
+      .template('Keys')
+      .hasResourceProperties('AWS::KMS::Key', {
+        KeyPolicy: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Principal: { Service: 'cloudwatch.amazonaws.com' },
+              Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+              Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+            }),
+          ]),
+        },
+      });
+  });
+
   test.each(CLOUDTRAIL_ALARMS.map((a) => [a.id, a.pattern]))(
     'metric filter and alarm for %s on the CloudTrail log group',
     (id, pattern) => {

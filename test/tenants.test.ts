@@ -110,7 +110,12 @@ describe('per-tenant isolation', () => {
           Match.objectLike({
             Sid: 'DenyObjectAccessOutsideAccessPoints',
             Effect: 'Deny',
-            Condition: { StringNotEquals: { 's3:DataAccessPointAccount': { Ref: 'AWS::AccountId' } } },
+            Condition: {
+              StringNotEquals: {
+                's3:DataAccessPointAccount': { Ref: 'AWS::AccountId' },
+                'aws:PrincipalArn': [Match.objectLike({ 'Fn::GetAtt': Match.anyValue() })],
+              },
+            },
           }),
         ]),
       },

@@ -84,11 +84,12 @@ export class DataStack extends Stack {
       },
     });
 
-    this.phiBucket = new PhiDataBucket(this, 'PhiData', {
+    const phiData = new PhiDataBucket(this, 'PhiData', {
       encryptionKey: props.dataKey,
       serverAccessLogsBucket: props.accessLogsBucket,
       tenants: props.tenants,
-    }).bucket;
+    });
+    this.phiBucket = phiData.bucket;
     acceptNagFinding(this.phiBucket.node.defaultChild!, 'S3BucketReplicationEnabled', {
       reason:
         'Object-level replication to the DR region would need a replica bucket and a replica of every tenant key there, managed from a DR-region stack; not built yet.',
@@ -132,5 +133,7 @@ export class DataStack extends Stack {
         backup.BackupResource.fromArn(this.phiBucket.bucketArn),
       ],
     });
+    // AWS Backup reads (backup) and writes (restore) the PHI bucket directly, not through an access point.
+    phiData.allowDirectAccess(this.backup.role);
   }
 }
