@@ -44,7 +44,8 @@ export class BackupProtection extends Construct {
       backupPlanRules: [
         new backup.BackupPlanRule({
           ruleName: 'daily',
-          scheduleExpression: events.Schedule.cron({ hour: '5', minute: '0' }),
+          // 06:00 UTC: after the RDS backup (03:00-04:00) and maintenance (Sun 04:15-05:15) windows.
+          scheduleExpression: events.Schedule.cron({ hour: '6', minute: '0' }),
           startWindow: Duration.hours(1),
           completionWindow: Duration.hours(8),
           deleteAfter: Duration.days(props.retentionDays),

@@ -19,6 +19,11 @@ export const DEFAULT_DATABASE_PORT = 5433;
 /** Characters left out of generated passwords (they break connection strings and shells). */
 const EXCLUDED_PASSWORD_CHARACTERS = ' %+~`#$&*()|[]{}:;<>?!\'/@"\\';
 
+/** Daily automated-backup window (UTC). */
+export const POSTGRES_BACKUP_WINDOW = '03:00-04:00';
+/** Weekly maintenance window (UTC): after the backup window, ending before AWS Backup's 06:00 start. */
+export const POSTGRES_MAINTENANCE_WINDOW = 'sun:04:15-sun:05:15';
+
 /** Every log type RDS for PostgreSQL can export to CloudWatch Logs. */
 export const POSTGRES_LOG_EXPORTS = ['postgresql', 'upgrade', 'iam-db-auth-error'] as const;
 
@@ -155,8 +160,9 @@ export class HipaaPostgres extends Construct {
       parameterGroup: this.parameterGroup,
       iamAuthentication: true,
       backupRetention: Duration.days(backupRetentionDays),
-      preferredBackupWindow: '03:00-04:00',
-      preferredMaintenanceWindow: 'sun:05:00-sun:06:00',
+      // Set explicitly, apart from each other and from the AWS Backup plan (BackupProtection, 06:00 UTC).
+      preferredBackupWindow: POSTGRES_BACKUP_WINDOW,
+      preferredMaintenanceWindow: POSTGRES_MAINTENANCE_WINDOW,
       copyTagsToSnapshot: true,
       deletionProtection: true,
       removalPolicy: RemovalPolicy.SNAPSHOT,

@@ -26,7 +26,7 @@ export class HipaaStage extends Stage {
   public readonly data: DataStack;
   public readonly workers: WorkersStack;
   public readonly edge: EdgeStack;
-  /** Tenant shard stacks (only shards that hold tenants). */
+  /** Tenant shard stacks, one per shard (`tenantShards`), also those that hold no tenant. */
   public readonly tenants: TenantsStack[] = [];
   public readonly monitoring: MonitoringStack;
 
@@ -77,6 +77,7 @@ export class HipaaStage extends Stage {
       dataKey: this.keys.dataKey,
       dataKeyAliasName: this.keys.dataKeyAliasName,
       accessLogsBucket: this.audit.accessLogBucket,
+      provisionerReservedConcurrency: config.workers.reservedConcurrency.tenantDatabaseProvisioner,
       tenants: config.tenants.map((t) => ({
         tenantId: t.id,
         days: Object.fromEntries(Object.entries(tenantRetention(t)).map(([c, v]) => [c, retentionLifecycleDays(v)])),
@@ -94,6 +95,7 @@ export class HipaaStage extends Stage {
       database: this.data.postgres.instance,
       databaseSecurityGroup: this.data.databaseSecurityGroup,
       databasePort: DEFAULT_DATABASE_PORT,
+      reservedConcurrency: config.workers.reservedConcurrency,
     });
 
     // Tenants, sharded by a stable hash of their id: no stack passes the CloudFormation limits at hundreds of
@@ -103,12 +105,14 @@ export class HipaaStage extends Stage {
       const k = tenantShard(t.id, config.tenantShards);
       shards.set(k, [...(shards.get(k) ?? []), t]);
     }
-    for (const [k, tenants] of [...shards.entries()].sort(([a], [b]) => a - b)) {
+    // Every shard stack exists, with or without tenants: removing the last tenant of a shard then updates its
+    // stack (the tenant's role, access point and policy go) instead of leaving it deployed, unseen by cdk deploy.
+    for (let k = 0; k < config.tenantShards; k++) {
       this.tenants.push(
         new TenantsStack(this, `Tenants${k}`, {
           ...common,
           environmentName: config.environment,
-          tenants,
+          tenants: shards.get(k) ?? [],
           bucket: this.data.phiBucket,
           vpc: this.network.network.vpc,
           workerRole: this.workers.consumer.role,

@@ -162,7 +162,7 @@ describe('AWS Backup', () => {
       BackupPlan: {
         BackupPlanRule: [
           Match.objectLike({
-            ScheduleExpression: 'cron(0 5 * * ? *)',
+            ScheduleExpression: 'cron(0 6 * * ? *)',
             Lifecycle: { DeleteAfterDays: 35 },
             CopyActions: [
               {
@@ -217,6 +217,24 @@ describe('AWS Backup', () => {
     data().hasResourceProperties('AWS::Backup::BackupSelection', {
       BackupSelection: Match.objectLike({ IamRoleArn: { 'Fn::GetAtt': [backupRole, 'Arn'] } }),
     });
+  });
+
+  test('the AWS Backup window overlaps neither the RDS backup window nor the RDS maintenance window', () => {
+    const db = Object.values(data().findResources('AWS::RDS::DBInstance'))[0].Properties;
+    const rule = Object.values(data().findResources('AWS::Backup::BackupPlan'))[0].Properties.BackupPlan.BackupPlanRule[0];
+    const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+    const [, min, hour] = /^cron\((\d+) (\d+) \* \* \? \*\)$/.exec(rule.ScheduleExpression)!;
+    const backupStart = Number(hour) * 60 + Number(min);
+    // AWS Backup may start a job up to StartWindowMinutes late; the RDS snapshot is taken when it starts.
+    const backup = [backupStart, backupStart + rule.StartWindowMinutes];
+    const [rdsBackupFrom, rdsBackupTo] = (db.PreferredBackupWindow as string).split('-').map(minutes);
+    const [maintFrom, maintTo] = (db.PreferredMaintenanceWindow as string).split('-').map((w) => minutes(w.slice(4)));
+    const overlaps = (a: number[], b: number[]) => a[0] < b[1] && b[0] < a[1];
+    expect(db.PreferredBackupWindow).toBe('03:00-04:00');
+    expect(db.PreferredMaintenanceWindow).toBe('sun:04:15-sun:05:15');
+    expect(overlaps(backup, [rdsBackupFrom, rdsBackupTo])).toBe(false);
+    expect(overlaps(backup, [maintFrom, maintTo])).toBe(false);
+    expect(overlaps([rdsBackupFrom, rdsBackupTo], [maintFrom, maintTo])).toBe(false);
   });
 
   test('the plan selects the database', () => {

@@ -200,6 +200,20 @@ describe('adding or removing a tenant never touches another', () => {
     expect(tenantShard('acme', 8)).toBe(tenantShard('acme', 8));
   });
 
+  test('removing the only tenant of a shard keeps the shard stack (emptied, with a placeholder), so cdk deploy removes its resources', () => {
+    const shard = t.initech.stack;
+    expect(Object.values(t).filter((x) => x.stack === shard)).toHaveLength(1);
+    const after = synthReference(testConfig({ tenants: TENANTS.filter((x) => x.id !== 'initech') }), { complianceGate: false });
+    expect(after.stage.tenants.map((s) => s.node.id)).toEqual([...Array(8).keys()].map((k) => `Tenants${k}`));
+    const emptied = after.template(shard).toJSON().Resources as Record<string, { Type: string }>;
+    expect(
+      Object.values(emptied)
+        .map((x) => x.Type)
+        .filter((type) => type !== 'AWS::CDK::Metadata'),
+    ).toEqual(['AWS::CloudFormation::WaitConditionHandle']);
+    expect(Object.keys(r.template(shard).findResources('AWS::S3::AccessPoint'))).toHaveLength(1);
+  });
+
   test('a removed tenant keeps its key and its data (both retained)', () => {
     expect(Object.values(own('globex', 'AWS::KMS::Key'))[0].UpdateReplacePolicy).toBe('Retain');
     expect(Object.values(r.template('Data').findResources('AWS::S3::Bucket')).every((b) => b.DeletionPolicy === 'Retain')).toBe(true);

@@ -1,5 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { defaultDeployment } from './helpers/synth';
+import { parseConfig } from '../lib/config/load';
+import { defaultDeployment, synthReference, testConfig } from './helpers/synth';
 
 const workers = () => defaultDeployment().template('Workers');
 const functions = () => Object.values(workers().findResources('AWS::Lambda::Function'));
@@ -59,6 +60,34 @@ describe('private workers', () => {
       expect(f.Properties.KmsKeyArn).toBeDefined();
       expect(f.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'] });
     }
+  });
+
+  test('reserved concurrency comes from config; the defaults sum to 10 (a quota of 110 leaves the 100 AWS keeps unreserved)', () => {
+    const reserved = (r: ReturnType<typeof defaultDeployment>) =>
+      [
+        ...Object.values(r.template('Workers').findResources('AWS::Lambda::Function')),
+        ...Object.values(r.template('Data').findResources('AWS::Lambda::Function')).filter((f) =>
+          String(f.Properties.Description).includes('tenant database schema'),
+        ),
+      ].map((f) => [String(f.Properties.Description).split(':')[0], f.Properties.ReservedConcurrentExecutions]);
+    expect(reserved(defaultDeployment())).toEqual([
+      ['Load balancer target', 4],
+      ['Work-queue consumer', 4],
+      ['Custom resource', 2],
+    ]);
+    // The consumer's SQS event source never runs more batches at once than the function may.
+    workers().hasResourceProperties('AWS::Lambda::EventSourceMapping', { ScalingConfig: { MaximumConcurrency: 4 } });
+    const custom = synthReference(
+      testConfig({ workers: { reservedConcurrency: { api: 20, consumer: 10, tenantDatabaseProvisioner: 5 } } }),
+      { complianceGate: false },
+    );
+    expect(reserved(custom).map(([, n]) => n)).toEqual([20, 10, 5]);
+    custom.template('Workers').hasResourceProperties('AWS::Lambda::EventSourceMapping', { ScalingConfig: { MaximumConcurrency: 10 } });
+    const base = testConfig();
+    expect(() => parseConfig({ ...base, workers: { reservedConcurrency: { consumer: 1 } } })).toThrow(
+      /workers\.reservedConcurrency\.consumer.*must be an integer from 2 to 1000/s,
+    );
+    expect(() => parseConfig({ ...base, workers: { reservedConcurrency: { api: 0 } } })).toThrow(/api.*must be an integer from 1 to 1000/s);
   });
 
   test('log groups are KMS-encrypted, kept a year, retained', () => {

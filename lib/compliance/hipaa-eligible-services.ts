@@ -28,5 +28,6 @@ export const HIPAA_ELIGIBLE_TYPE_PREFIXES: readonly string[] = [
   'AWS::IAM::', // AWS IAM (control plane: identities and policies, no PHI)
   'AWS::Serverless::Application', // AWS SAR (control plane: deploys the Secrets Manager rotation Lambda)
   'AWS::CDK::Metadata', // CDK version metadata (control plane: no data)
+  'AWS::CloudFormation::WaitConditionHandle', // placeholder of an empty tenant shard stack (control plane: no data)
   'Custom::', // CloudFormation custom resources backed by Lambda in this account (control plane)
 ];

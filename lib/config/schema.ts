@@ -115,6 +115,25 @@ const waf = z.strictObject({
     .default(100),
 });
 
+/**
+ * Reserved concurrency of each Lambda function: the function-level limit cdk-nag's HIPAA pack asks for. AWS
+ * keeps 100 of the account's concurrency quota unreserved, so deploying needs a quota of at least
+ * 100 + the sum (default 10, so 110); new accounts start at 10 (docs/deploy-notes.md: request an increase).
+ */
+const reserved = (fallback: number, min = 1) =>
+  z
+    .number()
+    .int()
+    .min(min, { error: `must be an integer from ${min} to 1000` })
+    .max(1000, { error: `must be an integer from ${min} to 1000` })
+    .default(fallback);
+const workers = z.strictObject({
+  reservedConcurrency: z
+    // consumer: at least 2, the smallest maximum concurrency of an SQS event source (set to the same value).
+    .strictObject({ api: reserved(4), consumer: reserved(4, 2), tenantDatabaseProvisioner: reserved(2) })
+    .prefault({}),
+});
+
 export const deploymentConfigSchema = z
   .strictObject({
     environment: z.string().regex(ENV_NAME, {
@@ -148,6 +167,7 @@ export const deploymentConfigSchema = z
       .default(35),
     guardDuty: z.strictObject({ enabled: z.boolean().default(true) }).prefault({}),
     waf: waf.prefault({}),
+    workers: workers.prefault({}),
     tenants: z
       .array(
         z.strictObject({

@@ -33,6 +33,8 @@ export interface DataStackProps extends StackProps {
   readonly accessLogsBucket: s3.IBucket;
   /** Tenants and their lifecycle days per data class. */
   readonly tenants: TenantLifecycle[];
+  /** Reserved concurrency of the tenant database provisioner. */
+  readonly provisionerReservedConcurrency: number;
 }
 
 /** The database, its credentials and rotation, the security groups around it, and its backups. */
@@ -113,7 +115,7 @@ export class DataStack extends Stack {
       logsKey: props.logsKey,
       dataKey: props.dataKey,
       dataKeyAliasName: props.dataKeyAliasName,
-      reservedConcurrency: 5,
+      reservedConcurrency: props.provisionerReservedConcurrency,
       timeout: Duration.minutes(2),
       environment: { DB_SECRET_ARN: this.postgres.secret.secretArn },
     });

@@ -1,4 +1,4 @@
-import { Stack, StackProps } from 'aws-cdk-lib';
+import { CfnWaitConditionHandle, Stack, StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as rds from 'aws-cdk-lib/aws-rds';
@@ -18,12 +18,16 @@ export interface TenantsStackProps extends StackProps {
   readonly database: rds.IDatabaseInstance;
 }
 
-/** One shard of tenants: each tenant's key, access point, role and database schema. */
+/**
+ * One shard of tenants: each tenant's key, access point, role and database schema. A shard without tenants
+ * keeps a single no-cost placeholder (CloudFormation needs a resource), so its stack stays in the app.
+ */
 export class TenantsStack extends Stack {
   public readonly tenants: Record<string, TenantResources> = {};
 
   constructor(scope: Construct, id: string, props: TenantsStackProps) {
     super(scope, id, props);
+    if (props.tenants.length === 0) new CfnWaitConditionHandle(this, 'EmptyShard');
     for (const t of props.tenants) {
       const retention = tenantRetention(t);
       this.tenants[t.id] = new TenantResources(this, t.id, {

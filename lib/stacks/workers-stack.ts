@@ -21,6 +21,8 @@ export interface WorkersStackProps extends StackProps {
   readonly databaseSecurityGroup: ec2.ISecurityGroup;
   /** The database port. */
   readonly databasePort: number;
+  /** Reserved concurrency of the API function and of the queue consumer (also its SQS maximum concurrency, at least 2). */
+  readonly reservedConcurrency: { readonly api: number; readonly consumer: number };
 }
 
 const HANDLERS = path.join(__dirname, '..', 'handlers');
@@ -46,7 +48,7 @@ export class WorkersStack extends Stack {
       ...common,
       entry: path.join(HANDLERS, 'health.ts'),
       description: 'Load balancer target: health endpoint',
-      reservedConcurrency: 20,
+      reservedConcurrency: props.reservedConcurrency.api,
     });
     // Internet-facing (behind the load balancer): its own security group, the endpoints only; the database
     // security group does not admit it.
@@ -70,6 +72,7 @@ export class WorkersStack extends Stack {
       entry: path.join(HANDLERS, 'queue-consumer.ts'),
       description: 'Work-queue consumer',
       timeout: Duration.seconds(30),
+      reservedConcurrency: props.reservedConcurrency.consumer,
       // No master secret: the consumer assumes the tenant's role and connects as the tenant's login with an
       // IAM authentication token (rds-db:connect on that login only, granted by TenantResources).
       environment: { DB_HOST: props.database.dbInstanceEndpointAddress, DB_PORT: String(props.databasePort) },
@@ -78,7 +81,12 @@ export class WorkersStack extends Stack {
     props.network.allowServiceAccess(this.consumer, { s3: true });
     this.consumer.connections.allowTo(props.databaseSecurityGroup, ec2.Port.tcp(props.databasePort), 'PostgreSQL from the queue consumer');
     this.consumer.function.addEventSource(
-      new eventsources.SqsEventSource(this.workQueue, { batchSize: 10, reportBatchItemFailures: true }),
+      // Never more concurrent batches than the function may run: throttled batches would count towards the redrive limit.
+      new eventsources.SqsEventSource(this.workQueue, {
+        batchSize: 10,
+        reportBatchItemFailures: true,
+        maxConcurrency: props.reservedConcurrency.consumer,
+      }),
     );
   }
 }
