@@ -4,6 +4,7 @@ import { RecordedFinding } from '../compliance/acknowledge';
 import { Finding } from '../compliance/report';
 import { NON_COMPLIANT, ResourceView, STRICT_RULES, StrictThresholds } from '../compliance/rules';
 import { DeploymentConfig } from '../config/schema';
+import { behaviouralEvidence, NOT_PROVABLE_OFFLINE } from '../behaviour/evidence';
 import { describeValue, readStackTemplates, StackTemplate } from './assembly';
 import { controlTowerRuleNames } from './control-tower';
 import { CONTROLS, ControlDefinition, HIPAA_SECTIONS } from './controls';
@@ -243,7 +244,14 @@ export const OUT_OF_SCOPE: readonly string[] = [
 /** Build the evidence for a synthesized assembly. */
 export function buildEvidence(input: EvidenceInput): Evidence {
   const stacks = readStackTemplates(input.assemblyDir);
-  const controls = CONTROLS.map((def) => evaluateControl(def, stacks, input));
+  const behaviour = behaviouralEvidence(input.assemblyDir);
+  // A control is met only when its rules pass and none of the interactions it relies on failed.
+  const controls = CONTROLS.map((def) => {
+    const c = evaluateControl(def, stacks, input);
+    const cited = behaviour.filter((b) => b.controls.includes(def.id));
+    const failed = cited.some((b) => b.status === 'failed');
+    return { ...c, status: failed ? ('not-met' as const) : c.status, interactions: cited.map((b) => b.id) };
+  });
   const sections = HIPAA_SECTIONS.map((s) => {
     const ids = controls.filter((c) => c.sections.includes(s.section));
     return {
@@ -288,6 +296,7 @@ export function buildEvidence(input: EvidenceInput): Evidence {
     })),
     dataInventory: inventory(stacks),
     outOfScope: [...OUT_OF_SCOPE],
+    behaviour: { records: behaviour, notProvableOffline: [...NOT_PROVABLE_OFFLINE] },
     trustCenter: trustCenter(controls),
   };
 }

@@ -110,6 +110,13 @@ ${accepted || '<tr><td colspan="4">None.</td></tr>'}
 <table><thead><tr><th>stack</th><th>resource</th><th>type</th><th>holds</th><th>encryption key</th><th>retention</th><th>backup</th><th>replication / copies</th><th>deletion</th></tr></thead><tbody>
 ${inventory}
 </tbody></table>
+<h2 id="behaviour">Behavioural verification</h2>
+<p>Interactions and network paths the controls rely on (docs/behavioural-verification.md). <em>proven</em> and <em>failed</em>: evaluated when this pack was built; <em>evaluated-in-ci</em>: permission checks run by the test suite, not at synth.</p>
+<table><thead><tr><th>interaction</th><th>expected</th><th>status</th><th>controls</th><th>how</th><th>detail</th></tr></thead><tbody>
+${(e.behaviour?.records ?? []).map((b) => `<tr><td>${esc(b.title)}<br><code>${esc(b.id)}</code></td><td>${esc(b.expect)}</td><td>${esc(b.status)}</td><td>${esc(b.controls.join(', '))}</td><td>${esc(b.how)}</td><td>${esc(b.detail)}</td></tr>`).join('\n')}
+</tbody></table>
+<p>Not provable offline:</p>
+<ul>${(e.behaviour?.notProvableOffline ?? []).map((o) => `<li>${esc(o)}</li>`).join('')}</ul>
 <h2 id="out-of-scope">Out of scope</h2>
 <p>This pack proves what the templates configure, nothing more. It does not prove:</p>
 <ul>${e.outOfScope.map((o) => `<li>${esc(o)}</li>`).join('')}</ul>
@@ -186,6 +193,20 @@ export function renderMarkdown(e: Evidence): string {
       (d) =>
         `| ${d.stack} | \`${d.logicalId}\` | ${d.type} | ${cell(d.holds)} | ${cell(d.encryptionKey)} | ${cell(d.retention)} | ${cell(d.backup)} | ${cell(d.replication)} | ${d.deletion} |`,
     ),
+    '',
+    '## Behavioural verification',
+    '',
+    'proven / failed: evaluated when this pack was built; evaluated-in-ci: permission checks run by the test suite, not at synth.',
+    '',
+    '| interaction | expected | status | controls | detail |',
+    '| --- | --- | --- | --- | --- |',
+    ...(e.behaviour?.records ?? []).map(
+      (b) => `| ${cell(b.title)} (\`${b.id}\`) | ${b.expect} | ${b.status} | ${b.controls.join(', ')} | ${cell(b.detail)} |`,
+    ),
+    '',
+    'Not provable offline:',
+    '',
+    ...(e.behaviour?.notProvableOffline ?? []).map((o) => `- ${o}`),
     '',
     '## Out of scope',
     '',

@@ -51,6 +51,10 @@ export const evidenceSchema = z
         sections: z.array(z.string()),
         status: statusSchema,
         rules: rulesSchema,
+        interactions: z
+          .array(z.string())
+          .optional()
+          .describe('Ids of the behavioural interactions and network paths the control relies on (see behaviour)'),
         resources: z.array(
           z.object({
             stack: z.string(),
@@ -81,6 +85,26 @@ export const evidenceSchema = z
       }),
     ),
     outOfScope: z.array(z.string()),
+    behaviour: z
+      .object({
+        records: z.array(
+          z.object({
+            id: z.string(),
+            title: z.string(),
+            controls: z.array(z.string()),
+            expect: z.string(),
+            method: z.enum(['policy', 'object-lock', 'network']),
+            status: z
+              .enum(['proven', 'failed', 'evaluated-in-ci', 'not-provable-offline'])
+              .describe('proven/failed: evaluated at evidence build; evaluated-in-ci: by the test suite (test-only evaluator)'),
+            how: z.string(),
+            detail: z.string(),
+          }),
+        ),
+        notProvableOffline: z.array(z.string()),
+      })
+      .optional()
+      .describe('Behavioural verification: interactions and network paths the design relies on (docs/behavioural-verification.md)'),
     trustCenter: z.array(
       z.object({
         id: z.string(),
