@@ -98,6 +98,8 @@ export class HipaaStage extends Stage {
       databaseSecurityGroup: this.data.databaseSecurityGroup,
       databasePort: DEFAULT_DATABASE_PORT,
       reservedConcurrency: config.workers.reservedConcurrency,
+      auditBucket: this.audit.auditBucket,
+      auditKey: this.keys.auditKey,
     });
 
     // Tenants, sharded by a stable hash of their id: no stack passes the CloudFormation limits at hundreds of

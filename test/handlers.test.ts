@@ -2,7 +2,9 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { ALBEvent, SQSEvent, SQSRecord } from 'aws-lambda';
 import { handler as health } from '../lib/handlers/health';
-import { handler as consume, parseJob } from '../lib/handlers/queue-consumer';
+import { consumer, parseJob } from '../lib/handlers/queue-consumer';
+import { verifyS3Chain } from '../lib/runtime/audit/verify-s3';
+import { AuditS3, BUCKET, startAuditS3 } from './helpers/audit-s3';
 
 const alb = (httpMethod: string, path: string): ALBEvent => ({
   httpMethod,
@@ -29,10 +31,15 @@ describe('health worker', () => {
 
 describe('queue consumer', () => {
   const sm = mockClient(SecretsManagerClient);
-  beforeAll(() => {
+  let local: AuditS3;
+  const writerId = 'consumer-test';
+  const consume = consumer(() => ({ s3: local.client('writer'), bucket: BUCKET, kmsKeyId: 'alias/audit', writerId }));
+  beforeAll(async () => {
     process.env.DB_HOST = 'db.internal';
     process.env.DB_PORT = '5433';
+    local = await startAuditS3();
   });
+  afterAll(() => local.stop());
   const rec = (messageId: string, body: string): SQSRecord => ({ messageId, body }) as SQSRecord;
 
   test('a valid job parses', () => {
@@ -62,6 +69,32 @@ describe('queue consumer', () => {
     expect(sm.calls()).toHaveLength(0);
     expect(log.mock.calls.flat().join('\n')).toContain('"dbUser":"tenant_acme"');
     expect(log.mock.calls.flat().join('\n')).not.toContain('garbage');
+    log.mockRestore();
+  });
+
+  test('every accepted job leaves a verifiable audit record in its tenant chain before it counts as done', async () => {
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    const job = (id: string, tenantId: string) => rec(id, JSON.stringify({ jobId: id, tenantId, type: 'reindex', recordId: `r-${id}` }));
+    expect(await consume({ Records: [job('a1', 'globex'), job('a2', 'globex'), job('a3', 'initech')] })).toEqual({
+      batchItemFailures: [],
+    });
+    for (const [tenant, records] of [
+      ['globex', 2],
+      ['initech', 1],
+    ] as const) {
+      const report = await verifyS3Chain(local.client('auditor'), { bucket: BUCKET, tenant, writerId, retentionYears: 7 });
+      expect({ tenant, findings: report.findings, records: report.records }).toEqual({ tenant, findings: [], records });
+    }
+    log.mockRestore();
+  });
+
+  test('a job whose audit record cannot be stored is reported back for retry', async () => {
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    // A principal that may not write: the audit write fails, so the job is not confirmed.
+    const denied = consumer(() => ({ s3: local.client('auditor'), bucket: BUCKET, kmsKeyId: 'alias/audit', writerId: 'consumer-denied' }));
+    const body = JSON.stringify({ jobId: 'd1', tenantId: 'umbrella', type: 'export', recordId: 'r1' });
+    expect(await denied({ Records: [rec('d1', body)] })).toEqual({ batchItemFailures: [{ itemIdentifier: 'd1' }] });
+    expect(log.mock.calls.flat().join('\n')).toContain('audit write failed');
     log.mockRestore();
   });
 });

@@ -1,4 +1,7 @@
+import { randomUUID } from 'crypto';
+import { S3Client } from '@aws-sdk/client-s3';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { AuditLogWriter } from '../runtime/audit/writer';
 
 /** A job on the work queue. Jobs carry ids, never PHI: the data stays in the database. */
 export interface Job {
@@ -48,32 +51,94 @@ function databaseEndpoint(): DbEndpoint {
 /** The database login a job of this tenant uses (IAM-authenticated, created by the tenant provisioner). */
 export const tenantLogin = (tenantId: string) => `tenant_${tenantId}`;
 
+/** Where the consumer's audit records go: the WORM audit bucket under the audit key. */
+export interface AuditTarget {
+  readonly s3: S3Client;
+  readonly bucket: string;
+  readonly kmsKeyId: string;
+  /** This container's writer id: one chain per tenant per container, so concurrent containers never contend. */
+  readonly writerId: string;
+}
+
+function auditTargetFromEnvironment(): AuditTarget {
+  const bucket = process.env.AUDIT_BUCKET;
+  const kmsKeyId = process.env.AUDIT_KEY_ARN;
+  if (!bucket) throw new Error('AUDIT_BUCKET is not set');
+  if (!kmsKeyId) throw new Error('AUDIT_KEY_ARN is not set');
+  return { s3: new S3Client({}), bucket, kmsKeyId, writerId: `consumer-${randomUUID()}` };
+}
+
 /**
  * Consumes the work queue. Each message is validated; a bad or failed message is reported back alone
  * (partial batch response), so SQS retries only it and, after the redrive limit, moves it to the
- * dead-letter queue. Logs carry job ids only, never message bodies.
+ * dead-letter queue. Every accepted job leaves an audit record in its tenant's hash chain in the WORM audit
+ * bucket; a job counts as done only once that record is stored (otherwise it is reported back and retried).
+ * Logs carry job ids only, never message bodies.
  */
-export function handler(event: SQSEvent): Promise<SQSBatchResponse> {
-  const failures: SQSBatchResponse['batchItemFailures'] = [];
-  const db = databaseEndpoint();
-  for (const record of event.Records) {
-    try {
-      const job = parseJob(record.body);
-      console.log(
-        JSON.stringify({
-          level: 'info',
-          msg: 'job accepted',
-          jobId: job.jobId,
-          type: job.type,
-          tenantId: job.tenantId,
-          dbHost: db.host,
-          dbUser: tenantLogin(job.tenantId),
-        }),
-      );
-    } catch (e) {
-      console.log(JSON.stringify({ level: 'warn', msg: 'job rejected', messageId: record.messageId, reason: (e as Error).message }));
-      failures.push({ itemIdentifier: record.messageId });
+export function consumer(audit: () => AuditTarget): (event: SQSEvent) => Promise<SQSBatchResponse> {
+  let target: AuditTarget | undefined;
+  const writers = new Map<string, AuditLogWriter>();
+  const writerFor = async (tenant: string): Promise<AuditLogWriter> => {
+    target ??= audit();
+    let w = writers.get(tenant);
+    if (!w) {
+      w = new AuditLogWriter({ s3: target.s3, bucket: target.bucket, kmsKeyId: target.kmsKeyId, tenant, writerId: target.writerId });
+      await w.open();
+      writers.set(tenant, w);
     }
-  }
-  return Promise.resolve({ batchItemFailures: failures });
+    return w;
+  };
+  return async (event) => {
+    const failures: SQSBatchResponse['batchItemFailures'] = [];
+    const db = databaseEndpoint();
+    const pending = new Map<string, string[]>();
+    for (const record of event.Records) {
+      try {
+        const job = parseJob(record.body);
+        console.log(
+          JSON.stringify({
+            level: 'info',
+            msg: 'job accepted',
+            jobId: job.jobId,
+            type: job.type,
+            tenantId: job.tenantId,
+            dbHost: db.host,
+            dbUser: tenantLogin(job.tenantId),
+          }),
+        );
+        const writer = await writerFor(job.tenantId);
+        writer.append({
+          actor: 'work-queue-consumer',
+          action: `job.${job.type}`,
+          resource: `record/${job.recordId}`,
+          tenant: job.tenantId,
+          time: new Date().toISOString(),
+          // Processed inside the function: there is no client address.
+          sourceIp: '127.0.0.1',
+          userAgent: 'hipaa-stack queue-consumer',
+          outcome: 'success',
+          requestId: job.jobId,
+        });
+        pending.set(job.tenantId, [...(pending.get(job.tenantId) ?? []), record.messageId]);
+      } catch (e) {
+        console.log(JSON.stringify({ level: 'warn', msg: 'job rejected', messageId: record.messageId, reason: (e as Error).message }));
+        failures.push({ itemIdentifier: record.messageId });
+      }
+    }
+    for (const [tenant, messageIds] of pending) {
+      try {
+        await writers.get(tenant)!.flush();
+      } catch (e) {
+        // Not confirmed: every job of this tenant in the batch goes back to the queue. A fresh writer re-reads
+        // the chain on the next delivery, so nothing stored twice is trusted twice.
+        writers.delete(tenant);
+        console.log(JSON.stringify({ level: 'error', msg: 'audit write failed', tenantId: tenant, reason: (e as Error).message }));
+        for (const id of messageIds) failures.push({ itemIdentifier: id });
+      }
+    }
+    return { batchItemFailures: failures };
+  };
 }
+
+/** The Lambda entry point: audit records go to AUDIT_BUCKET under AUDIT_KEY_ARN. */
+export const handler = consumer(auditTargetFromEnvironment);

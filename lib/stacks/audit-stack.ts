@@ -1,4 +1,5 @@
 import { CfnOutput, Duration, Stack, StackProps } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -7,7 +8,7 @@ import { AccessLogBucket } from '../../constructs/access-log-bucket';
 import { AuditCheckpointSealer } from '../../constructs/audit-checkpoint-sealer';
 import { AuditTrail } from '../../constructs/audit-trail';
 import { HipaaVpc } from '../../constructs/hipaa-vpc';
-import { AUDIT_OUTPUTS } from '../runtime/audit/outputs';
+import { AUDIT_OUTPUTS, AUDIT_RECORD_PREFIX } from '../runtime/audit/outputs';
 import { daysCoveringYears, WormAuditBucket } from '../../constructs/worm-audit-bucket';
 
 export interface AuditStackProps extends StackProps {
@@ -46,6 +47,22 @@ export class AuditStack extends Stack {
       retentionYears: props.auditRetentionYears,
       serverAccessLogsBucket: this.accessLogBucket,
     }).bucket;
+
+    // Audit record batches are append-only for everyone with write access: a PUT of a batch object must carry
+    // If-None-Match (s3:if-none-match), so no writer can put a new version on top of a record it wrote. Object
+    // Lock keeps the first version; this stops the forged second one. HEAD.json (a resume hint the verifier
+    // does not trust) and CloudTrail's own keys are outside the pattern.
+    // https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes-enforce.html
+    this.auditBucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'DenyAuditBatchPutWithoutIfNoneMatch',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:PutObject'],
+        resources: [this.auditBucket.arnForObjects(`${AUDIT_RECORD_PREFIX}*.jsonl`)],
+        conditions: { Null: { 's3:if-none-match': 'true' } },
+      }),
+    );
 
     acceptNagFinding(this.auditBucket.node.defaultChild!, 'S3BucketReplicationEnabled', {
       reason:

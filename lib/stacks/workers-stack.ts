@@ -1,14 +1,17 @@
 import * as path from 'path';
 import { Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as eventsources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as rds from 'aws-cdk-lib/aws-rds';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { EncryptedQueue } from '../../constructs/encrypted-queue';
 import { HipaaVpc } from '../../constructs/hipaa-vpc';
 import { PrivateWorker } from '../../constructs/private-worker';
+import { AUDIT_RECORD_PREFIX } from '../runtime/audit/outputs';
 
 export interface WorkersStackProps extends StackProps {
   readonly network: HipaaVpc;
@@ -23,6 +26,10 @@ export interface WorkersStackProps extends StackProps {
   readonly databasePort: number;
   /** Reserved concurrency of the API function and of the queue consumer (also its SQS maximum concurrency, at least 2). */
   readonly reservedConcurrency: { readonly api: number; readonly consumer: number };
+  /** The WORM audit bucket the queue consumer appends its audit records to (through the audit writer). */
+  readonly auditBucket: s3.IBucket;
+  /** The audit key: audit records are written with SSE-KMS under it. */
+  readonly auditKey: kms.IKey;
 }
 
 const HANDLERS = path.join(__dirname, '..', 'handlers');
@@ -75,8 +82,14 @@ export class WorkersStack extends Stack {
       reservedConcurrency: props.reservedConcurrency.consumer,
       // No master secret: the consumer assumes the tenant's role and connects as the tenant's login with an
       // IAM authentication token (rds-db:connect on that login only, granted by TenantResources).
-      environment: { DB_HOST: props.database.dbInstanceEndpointAddress, DB_PORT: String(props.databasePort) },
+      environment: {
+        DB_HOST: props.database.dbInstanceEndpointAddress,
+        DB_PORT: String(props.databasePort),
+        AUDIT_BUCKET: props.auditBucket.bucketName,
+        AUDIT_KEY_ARN: props.auditKey.keyArn,
+      },
     });
+    this.grantAuditWriter(this.consumer, props.auditBucket, props.auditKey);
     // The endpoints, S3 (tenant access points, the audit writer) through the gateway endpoint, the database.
     props.network.allowServiceAccess(this.consumer, { s3: true });
     this.consumer.connections.allowTo(props.databaseSecurityGroup, ec2.Port.tcp(props.databasePort), 'PostgreSQL from the queue consumer');
@@ -86,6 +99,38 @@ export class WorkersStack extends Stack {
         batchSize: 10,
         reportBatchItemFailures: true,
         maxConcurrency: props.reservedConcurrency.consumer,
+      }),
+    );
+  }
+
+  /**
+   * What an audit writer needs, and no more: append objects under the audit-record prefix (the bucket policy
+   * refuses a batch PUT without If-None-Match, and Object Lock keeps every first version), read and list its
+   * chains to resume after a restart, and the audit key through S3 only. No delete, no retention change, no
+   * legal hold, nothing outside the prefix (CloudTrail's logs and the sealer's checkpoints among it).
+   */
+  private grantAuditWriter(worker: PrivateWorker, bucket: s3.IBucket, key: kms.IKey): void {
+    worker.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'AuditAppendAndResume',
+        actions: ['s3:PutObject', 's3:GetObject'],
+        resources: [bucket.arnForObjects(`${AUDIT_RECORD_PREFIX}*`)],
+      }),
+    );
+    worker.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'AuditListChains',
+        actions: ['s3:ListBucket'],
+        resources: [bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [`${AUDIT_RECORD_PREFIX}*`] } },
+      }),
+    );
+    worker.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'AuditKeyThroughS3',
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: [key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com` } },
       }),
     );
   }

@@ -231,7 +231,8 @@ describe('certificate', () => {
     });
     acm.on(DescribeCertificateCommand).rejects(awsError('ResourceNotFoundException'));
     expect(results(await checkCertificate(existing))).toEqual(['fail']);
-    const west = context([], testConfig({ certificate: { mode: 'existing', arn: arn.replace('us-east-1', 'us-west-2') } }));
+    // The config already refuses such an ARN; preflight checks it again on its own (a config edited after synth).
+    const west = context([], { ...testConfig(), certificate: { mode: 'existing', arn: arn.replace('us-east-1', 'us-west-2') } });
     expect((await checkCertificate(west))[0]).toMatchObject({ result: 'fail', finding: expect.stringContaining('in us-west-2') });
   });
   test('access denied', async () => {

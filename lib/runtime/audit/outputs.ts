@@ -7,3 +7,6 @@ export const AUDIT_OUTPUTS = {
   retentionYears: 'AuditRetentionYears',
   checkpointKey: 'AuditCheckpointKeyArn',
 } as const;
+
+/** Key prefix under which every audit writer's chains live: the stacks grant writers this prefix only. */
+export const AUDIT_RECORD_PREFIX = 'audit/tenants/';

@@ -1,9 +1,10 @@
 import * as readline from 'readline';
 import { Readable } from 'stream';
+import { AUDIT_RECORD_PREFIX } from './outputs';
 import { GetObjectCommand, ListObjectsV2Command, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
 
 /** Key prefix of one writer's chain for one tenant. */
-export const chainPrefix = (tenant: string, writerId: string) => `audit/tenants/${tenant}/writers/${writerId}/`;
+export const chainPrefix = (tenant: string, writerId: string) => `${AUDIT_RECORD_PREFIX}${tenant}/writers/${writerId}/`;
 /** Key of the batch object whose first record has `seq`. */
 export const batchKey = (tenant: string, writerId: string, seq: number) =>
   `${chainPrefix(tenant, writerId)}${String(seq).padStart(12, '0')}.jsonl`;
