@@ -2,8 +2,8 @@ import { Duration, Stack, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { acceptFinding, acceptNagFinding } from '../lib/compliance/acknowledge';
-import { DATA_CLASS_TAG, DataClass } from '../lib/compliance/tags';
+import { acceptFinding, acceptNagFinding } from '../lib/baseline/acknowledge';
+import { DATA_CLASS_TAG, DataClass } from '../lib/baseline/contract';
 import { SecureBucket } from './secure-bucket';
 
 export interface AccessLogBucketProps {

@@ -8,6 +8,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { AUDIT_CHECKPOINT_PREFIX, AUDIT_PREFIX } from '../lib/baseline/contract';
+import { AUDIT_RETENTION_YEARS, AUDIT_SIGNING_PERIOD_MINUTES, KMS_KEY_DELETION_WINDOW_DAYS } from '../lib/baseline/thresholds';
 import { ManagedPolicyRole } from './managed-policy-role';
 import { PrivateWorker } from './private-worker';
 
@@ -59,10 +61,15 @@ export class AuditCheckpointSealer extends Construct {
   constructor(scope: Construct, id: string, props: AuditCheckpointSealerProps) {
     super(scope, id);
     const minutes = props.signingPeriod.toMinutes();
-    if (!Number.isInteger(minutes) || minutes < 5 || minutes > 1440)
-      throw new Error(`AuditCheckpointSealer signingPeriod ${minutes} minutes must be a whole number of minutes from 5 to 1440`);
-    if (!Number.isInteger(props.retentionYears) || props.retentionYears < 6)
-      throw new Error(`AuditCheckpointSealer retentionYears ${props.retentionYears} must be a whole number of at least 6`);
+    const period = AUDIT_SIGNING_PERIOD_MINUTES;
+    if (!Number.isInteger(minutes) || minutes < period.min || minutes > period.max)
+      throw new Error(
+        `AuditCheckpointSealer signingPeriod ${minutes} minutes must be a whole number of minutes from ${period.min} to ${period.max}`,
+      );
+    if (!Number.isInteger(props.retentionYears) || props.retentionYears < AUDIT_RETENTION_YEARS.min)
+      throw new Error(
+        `AuditCheckpointSealer retentionYears ${props.retentionYears} must be a whole number of at least ${AUDIT_RETENTION_YEARS.min}`,
+      );
 
     // Isolated subnets have no route out but the S3 gateway endpoint and the interface endpoints (KMS, Logs, SQS).
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
@@ -77,7 +84,7 @@ export class AuditCheckpointSealer extends Construct {
       description: 'hipaa-stack: signs audit checkpoints (only the sealer may sign)',
       keySpec: kms.KeySpec.ECC_NIST_P256,
       keyUsage: kms.KeyUsage.SIGN_VERIFY,
-      pendingWindow: Duration.days(30),
+      pendingWindow: Duration.days(KMS_KEY_DELETION_WINDOW_DAYS.required),
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
@@ -130,14 +137,14 @@ export class AuditCheckpointSealer extends Construct {
     this.signingKey.grant(this.role, 'kms:Sign', 'kms:GetPublicKey', 'kms:DescribeKey');
 
     // Read every chain (all versions, retention), write checkpoints only under audit/checkpoints/.
-    props.bucket.grantRead(this.role, 'audit/*');
+    props.bucket.grantRead(this.role, `${AUDIT_PREFIX}*`);
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['s3:ListBucketVersions', 's3:GetObjectVersion', 's3:GetObjectRetention'],
-        resources: [props.bucket.bucketArn, props.bucket.arnForObjects('audit/*')],
+        resources: [props.bucket.bucketArn, props.bucket.arnForObjects(`${AUDIT_PREFIX}*`)],
       }),
     );
-    props.bucket.grantPut(this.role, 'audit/checkpoints/*');
+    props.bucket.grantPut(this.role, `${AUDIT_CHECKPOINT_PREFIX}*`);
     props.bucketKey.grantEncryptDecrypt(this.role);
 
     new events.Rule(this, 'Schedule', {

@@ -2,11 +2,12 @@ import { RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { acceptFinding } from '../lib/compliance/acknowledge';
-import { DATA_CLASS_TAG, DataClass } from '../lib/compliance/tags';
+import { acceptFinding } from '../lib/baseline/acknowledge';
+import { DATA_CLASS_TAG, DataClass } from '../lib/baseline/contract';
+import { LOG_RETENTION_DAYS } from '../lib/baseline/thresholds';
 
-/** The shortest retention any log group of ours may have: one year (CT.CLOUDWATCH.PR.2). */
-export const MIN_LOG_RETENTION_DAYS = 365;
+/** The shortest retention any log group of ours may have: one year (CT.CLOUDWATCH.PR.2); lib/baseline/thresholds.ts. */
+export const MIN_LOG_RETENTION_DAYS: number = LOG_RETENTION_DAYS.min;
 
 export interface EncryptedLogGroupProps {
   /** Customer-managed key the log data is encrypted with (the key must admit CloudWatch Logs). */

@@ -1,6 +1,6 @@
 import * as guardduty from 'aws-cdk-lib/aws-guardduty';
 import { Construct } from 'constructs';
-import { acceptFinding } from '../lib/compliance/acknowledge';
+import { acceptFinding } from '../lib/baseline/acknowledge';
 
 /** GuardDuty protection plans every detector of ours turns on (S3 data events, RDS logins, Lambda network activity). */
 export const GUARDDUTY_FEATURES = ['S3_DATA_EVENTS', 'RDS_LOGIN_EVENTS', 'LAMBDA_NETWORK_LOGS'] as const;

@@ -2,6 +2,7 @@ import { ArnFormat, Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { KMS_KEY_DELETION_WINDOW_DAYS, KMS_KEY_ROTATION_DAYS } from '../lib/baseline/thresholds';
 
 /** KMS actions a service needs to encrypt and decrypt data under a key. */
 export const KEY_USE_ACTIONS = ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'];
@@ -43,14 +44,15 @@ export class HipaaKey extends Construct {
     if (!/^[a-z][a-z0-9-]{1,47}$/.test(props.dataClass)) {
       throw new Error(`HipaaKey dataClass "${props.dataClass}" must be lower-case letters, digits and hyphens`);
     }
-    const pendingWindowDays = props.pendingWindowDays ?? 30;
-    if (pendingWindowDays < 7 || pendingWindowDays > 30) {
-      throw new Error(`HipaaKey pendingWindowDays ${pendingWindowDays} must be from 7 to 30`);
+    const { required, awsMin, awsMax } = KMS_KEY_DELETION_WINDOW_DAYS;
+    const pendingWindowDays = props.pendingWindowDays ?? required;
+    if (pendingWindowDays < awsMin || pendingWindowDays > awsMax) {
+      throw new Error(`HipaaKey pendingWindowDays ${pendingWindowDays} must be from ${awsMin} to ${awsMax}`);
     }
     this.key = new kms.Key(this, 'Key', {
       description: `hipaa-stack: customer-managed key for ${props.dataClass} data`,
       enableKeyRotation: true,
-      rotationPeriod: Duration.days(365),
+      rotationPeriod: Duration.days(KMS_KEY_ROTATION_DAYS.default),
       pendingWindow: Duration.days(pendingWindowDays),
       removalPolicy: RemovalPolicy.RETAIN,
     });

@@ -5,8 +5,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { acceptFinding } from '../lib/compliance/acknowledge';
-import { RDS_MAX_BACKUP_RETENTION_DAYS } from '../lib/config/schema';
+import { acceptFinding } from '../lib/baseline/acknowledge';
+import { RDS_BACKUP_RETENTION_DAYS, SECRET_ROTATION_DAYS } from '../lib/baseline/thresholds';
 import { EncryptedLogGroup } from './encrypted-log-group';
 import { ManagedPolicyRole } from './managed-policy-role';
 
@@ -94,9 +94,11 @@ export class HipaaPostgres extends Construct {
 
   constructor(scope: Construct, id: string, props: HipaaPostgresProps) {
     super(scope, id);
-    const backupRetentionDays = props.backupRetentionDays ?? RDS_MAX_BACKUP_RETENTION_DAYS;
-    if (backupRetentionDays < 7 || backupRetentionDays > RDS_MAX_BACKUP_RETENTION_DAYS) {
-      throw new Error(`HipaaPostgres backupRetentionDays ${backupRetentionDays} must be from 7 to ${RDS_MAX_BACKUP_RETENTION_DAYS}`);
+    const backupRetentionDays = props.backupRetentionDays ?? RDS_BACKUP_RETENTION_DAYS.max;
+    if (backupRetentionDays < RDS_BACKUP_RETENTION_DAYS.min || backupRetentionDays > RDS_BACKUP_RETENTION_DAYS.max) {
+      throw new Error(
+        `HipaaPostgres backupRetentionDays ${backupRetentionDays} must be from ${RDS_BACKUP_RETENTION_DAYS.min} to ${RDS_BACKUP_RETENTION_DAYS.max}`,
+      );
     }
     const masterUsername = props.masterUsername ?? 'hipaa_admin';
     if (['postgres', 'admin', 'root', 'rdsadmin'].includes(masterUsername)) {
@@ -207,7 +209,7 @@ export class HipaaPostgres extends Construct {
       vpcSubnets: props.rotation.subnets,
       securityGroup: props.rotation.securityGroup,
       endpoint: props.rotation.endpoint,
-      automaticallyAfter: Duration.days(props.rotationDays ?? 30),
+      automaticallyAfter: Duration.days(props.rotationDays ?? SECRET_ROTATION_DAYS.default),
       excludeCharacters: EXCLUDED_PASSWORD_CHARACTERS,
     });
   }

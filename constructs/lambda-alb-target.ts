@@ -2,7 +2,7 @@ import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { acceptFinding } from '../lib/compliance/acknowledge';
+import { acceptFinding } from '../lib/baseline/acknowledge';
 
 /**
  * A load-balancer target group for one Lambda function whose invoke permission names the load balancing

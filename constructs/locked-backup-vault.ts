@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { VAULT_LOCK_CHANGEABLE_FOR_DAYS } from '../lib/baseline/thresholds';
 
 export interface LockedBackupVaultProps {
   /** Physical vault name (fixed, so a vault in another region can be named as a copy target). */
@@ -41,7 +42,7 @@ export class LockedBackupVault extends Construct {
       removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
       lockConfiguration: {
         minRetention: Duration.days(props.minRetentionDays),
-        changeableFor: Duration.days(props.changeableForDays ?? 3),
+        changeableFor: Duration.days(props.changeableForDays ?? VAULT_LOCK_CHANGEABLE_FOR_DAYS.default),
       },
     });
   }

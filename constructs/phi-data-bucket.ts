@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { DATA_CLASS_TAG, DataClass } from '../lib/compliance/tags';
+import { DATA_CLASS_TAG, DataClass } from '../lib/baseline/contract';
 import { SecureBucket } from './secure-bucket';
 
 export interface TenantLifecycle {

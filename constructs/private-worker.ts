@@ -7,7 +7,7 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { acceptFinding } from '../lib/compliance/acknowledge';
+import { acceptFinding } from '../lib/baseline/acknowledge';
 import { EncryptedLogGroup } from './encrypted-log-group';
 import { EncryptedQueue } from './encrypted-queue';
 import { ManagedPolicyRole } from './managed-policy-role';

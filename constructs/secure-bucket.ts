@@ -2,7 +2,7 @@ import { Annotations, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { acceptFinding } from '../lib/compliance/acknowledge';
+import { acceptFinding } from '../lib/baseline/acknowledge';
 
 export interface SecureBucketProps {
   /**

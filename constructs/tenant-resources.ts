@@ -6,7 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { TENANT_TAG } from '../lib/runtime/offboard-tenant';
+import { TENANT_TAG } from '../lib/baseline/contract';
 import { HipaaKey } from './hipaa-key';
 import { ManagedPolicyRole } from './managed-policy-role';
 

@@ -4,20 +4,17 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { acceptFinding } from '../lib/compliance/acknowledge';
+import { acceptFinding } from '../lib/baseline/acknowledge';
+import { TLS } from '../lib/baseline/thresholds';
 
-/** One year, in seconds: the shortest HSTS max-age we send. */
-export const HSTS_MIN_MAX_AGE_SECONDS = 31_536_000;
+/** One year, in seconds: the shortest HSTS max-age we send (lib/baseline/thresholds.ts `TLS`). */
+export const HSTS_MIN_MAX_AGE_SECONDS: number = TLS.hstsMinMaxAgeSeconds;
 
-/** TLS policies allowed on our listeners: TLS 1.3 policies whose minimum protocol is TLS 1.2 or 1.3. */
-export const ALLOWED_TLS_POLICIES: readonly elbv2.SslPolicy[] = [
-  elbv2.SslPolicy.RECOMMENDED_TLS,
-  elbv2.SslPolicy.TLS13_13,
-  elbv2.SslPolicy.TLS13_12_PQ,
-  elbv2.SslPolicy.TLS13_13_PQ,
-  elbv2.SslPolicy.FIPS_TLS13_12,
-  elbv2.SslPolicy.FIPS_TLS13_13,
-];
+/**
+ * TLS policies allowed on our listeners: TLS 1.3 policies whose minimum protocol is TLS 1.2 or 1.3
+ * (lib/baseline/thresholds.ts `TLS`; test/baseline.test.ts checks each is an `elbv2.SslPolicy`).
+ */
+export const ALLOWED_TLS_POLICIES = TLS.elbPolicies as readonly string[] as readonly elbv2.SslPolicy[];
 
 export interface TlsOnlyLoadBalancerProps {
   readonly vpc: ec2.IVpc;

@@ -2,7 +2,9 @@ import { Duration, Tags } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { DATA_CLASS_TAG, DataClass } from '../lib/compliance/tags';
+import { DATA_CLASS_TAG, DataClass } from '../lib/baseline/contract';
+import { daysCoveringYears } from '../lib/baseline/durations';
+import { AUDIT_RETENTION_YEARS } from '../lib/baseline/thresholds';
 import { SecureBucket } from './secure-bucket';
 
 export interface WormAuditBucketProps {
@@ -19,10 +21,8 @@ export interface WormAuditBucketProps {
   readonly transitionToGlacierIrAfterDays?: number;
 }
 
-/** Days that certainly cover `years` calendar years (leap days included). */
-export function daysCoveringYears(years: number): number {
-  return Math.ceil(years * 365.25) + 1;
-}
+// Part of the package's public API since before lib/baseline existed; the one definition is in lib/baseline/durations.ts.
+export { daysCoveringYears };
 
 /**
  * Write-once-read-many storage for audit records (45 CFR 164.312(b), (c)(1), 164.316(b)(2)(i)).
@@ -37,8 +37,9 @@ export class WormAuditBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: WormAuditBucketProps) {
     super(scope, id);
-    if (!Number.isInteger(props.retentionYears) || props.retentionYears < 6 || props.retentionYears > 100) {
-      throw new Error(`WormAuditBucket retentionYears ${props.retentionYears} must be an integer from 6 to 100`);
+    const { min, constructMax } = AUDIT_RETENTION_YEARS;
+    if (!Number.isInteger(props.retentionYears) || props.retentionYears < min || props.retentionYears > constructMax) {
+      throw new Error(`WormAuditBucket retentionYears ${props.retentionYears} must be an integer from ${min} to ${constructMax}`);
     }
     this.retentionYears = props.retentionYears;
     const keepDays = daysCoveringYears(props.retentionYears);

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { acceptedFindings } from '../lib/compliance/acknowledge';
+import { acceptedFindings } from '../lib/baseline/acknowledge';
 import { run } from '../lib/evidence/cli';
 import { produceEvidence, readEvidence } from '../lib/evidence';
 import { evidenceSchema, Evidence } from '../lib/evidence/schema';

@@ -4,7 +4,7 @@ import { Aspects, CfnResource, IAspect } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { IConstruct } from 'constructs';
-import { acceptedFindings } from '../lib/compliance/acknowledge';
+import { acceptedFindings } from '../lib/baseline/acknowledge';
 import { DISABLED_CONTROL_TOWER_RULES } from '../lib/compliance/gate';
 import { formatFindings } from '../lib/compliance/report';
 import { FINDINGS_PAGE } from '../lib/tools/accepted-findings';

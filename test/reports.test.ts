@@ -5,7 +5,7 @@ import { Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as xml from 'fast-xml-parser';
 import type * as sarif from 'sarif';
-import { acceptedFindings } from '../lib/compliance/acknowledge';
+import { acceptedFindings } from '../lib/baseline/acknowledge';
 import { complianceCheckLog, DISABLED_CONTROL_TOWER_RULES } from '../lib/compliance/gate';
 import {
   acceptCall,

@@ -12,7 +12,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { STRICT_RULES, StrictThresholds } from '../lib/compliance/rules';
 import { HipaaStrictChecks } from '../lib/compliance/strict-pack';
-import { DATA_CLASS_TAG, DataClass } from '../lib/compliance/tags';
+import { DATA_CLASS_TAG, DataClass } from '../lib/baseline/contract';
 
 const THRESHOLDS: StrictThresholds = {
   auditRetentionYears: 7,

@@ -1,4 +1,4 @@
-import { batchKey } from '../runtime/audit/store';
+import { batchKey } from '../baseline/contract';
 import { AssemblyModel, ModelResource, ModelStack, UNRESOLVED } from './assembly-model';
 import { Destination, Interaction, InteractionPrincipal, InteractionResource, Reachability } from './interaction';
 

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { RecordedFinding } from '../compliance/acknowledge';
+import { RecordedFinding } from '../baseline/acknowledge';
 import { Finding } from '../compliance/report';
 import { NON_COMPLIANT, ResourceView, STRICT_RULES, StrictThresholds } from '../compliance/rules';
 import { DeploymentConfig } from '../config/schema';

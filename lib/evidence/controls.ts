@@ -1,6 +1,6 @@
 import { ResourceView, StrictThresholds } from '../compliance/rules';
 import { STRICT_RULES } from '../compliance/rules';
-import { DATA_CLASS_TAG, DataClass } from '../compliance/tags';
+import { DATA_CLASS_TAG, DataClass } from '../baseline/contract';
 import { refersTo, tags } from '../compliance/rules/rule';
 
 /** HIPAA sections that infrastructure answers, with their titles. */

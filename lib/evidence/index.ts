@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
-import { acceptedFindings } from '../compliance/acknowledge';
+import { acceptedFindings } from '../baseline/acknowledge';
 import { Finding } from '../compliance/report';
 import { strictThresholds } from '../compliance/strict-pack';
 import { DeploymentConfig } from '../config/schema';

@@ -1,4 +1,4 @@
-import { NAG_PACKS } from '../compliance/acknowledge';
+import { NAG_PACKS } from '../baseline/acknowledge';
 
 /**
  * The exact call that accepts a finding (lib/compliance/acknowledge.ts): `acceptNagFinding` for a rule of the

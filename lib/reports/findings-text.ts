@@ -1,4 +1,4 @@
-import { NAG_PACKS } from '../compliance/acknowledge';
+import { NAG_PACKS } from '../baseline/acknowledge';
 import { acceptCall } from './accept-call';
 import { CheckResult, ComplianceChecks } from './checks';
 

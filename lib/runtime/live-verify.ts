@@ -7,7 +7,7 @@ import {
   GetPublicAccessBlockCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { deniesInsecureTransport, statements } from '../compliance/rules/rule';
+import { deniesInsecureTransport, statements } from '../baseline/policy';
 import { setupErrorFromAws } from './setup-error';
 
 export interface LiveCheck {

@@ -3,12 +3,12 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { acceptNagFinding } from '../compliance/acknowledge';
+import { acceptNagFinding } from '../baseline/acknowledge';
 import { AccessLogBucket } from '../../constructs/access-log-bucket';
 import { AuditCheckpointSealer } from '../../constructs/audit-checkpoint-sealer';
 import { AuditTrail } from '../../constructs/audit-trail';
 import { HipaaVpc } from '../../constructs/hipaa-vpc';
-import { AUDIT_OUTPUTS, AUDIT_RECORD_PREFIX } from '../runtime/audit/outputs';
+import { STACK_OUTPUTS, AUDIT_RECORD_PREFIX } from '../baseline/contract';
 import { daysCoveringYears, WormAuditBucket } from '../../constructs/worm-audit-bucket';
 
 export interface AuditStackProps extends StackProps {
@@ -70,7 +70,7 @@ export class AuditStack extends Stack {
       compensatingControl:
         'Object Lock COMPLIANCE mode (no deletion or overwrite by anyone until retention ends), versioning, S3 multi-AZ durability, and a second independent copy of every CloudTrail event in the KMS-encrypted CloudWatch log group kept for the audit years',
     });
-    new CfnOutput(this, 'AuditBucketName', {
+    new CfnOutput(this, STACK_OUTPUTS.auditBucket, {
       value: this.auditBucket.bucketName,
       description: 'WORM audit bucket (audit writer, audit:verify, live-verify)',
     });
@@ -84,11 +84,11 @@ export class AuditStack extends Stack {
       logsKey: props.auditKey,
       logsKeyAliasName: props.auditKeyAliasName,
     });
-    new CfnOutput(this, AUDIT_OUTPUTS.checkpointKey, {
+    new CfnOutput(this, STACK_OUTPUTS.auditCheckpointKey, {
       value: this.sealer.signingKey.keyArn,
       description: 'Audit checkpoint signing key: its public key verifies checkpoints and proofs (audit:verify, audit:verify-proof)',
     });
-    new CfnOutput(this, AUDIT_OUTPUTS.retentionYears, {
+    new CfnOutput(this, STACK_OUTPUTS.auditRetentionYears, {
       value: String(props.auditRetentionYears),
       description: 'Years every audit object version is locked (audit:verify checks it)',
     });

@@ -10,7 +10,7 @@ import { DEFAULT_DATABASE_PORT, HipaaPostgres } from '../../constructs/hipaa-pos
 import { HipaaVpc } from '../../constructs/hipaa-vpc';
 import { PhiDataBucket, TenantLifecycle } from '../../constructs/phi-data-bucket';
 import { PrivateWorker } from '../../constructs/private-worker';
-import { acceptFinding, acceptNagFinding } from '../compliance/acknowledge';
+import { acceptFinding, acceptNagFinding } from '../baseline/acknowledge';
 import { RDS_MAX_BACKUP_RETENTION_DAYS } from '../config/schema';
 
 export interface DataStackProps extends StackProps {

@@ -2,7 +2,7 @@ import { Stack, StackProps } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { HipaaVpc } from '../../constructs/hipaa-vpc';
-import { acceptFinding } from '../compliance/acknowledge';
+import { acceptFinding } from '../baseline/acknowledge';
 
 export interface NetworkStackProps extends StackProps {
   readonly cidr: string;

@@ -11,7 +11,7 @@ import { Construct } from 'constructs';
 import { EncryptedQueue } from '../../constructs/encrypted-queue';
 import { HipaaVpc } from '../../constructs/hipaa-vpc';
 import { PrivateWorker } from '../../constructs/private-worker';
-import { AUDIT_RECORD_PREFIX } from '../runtime/audit/outputs';
+import { AUDIT_RECORD_PREFIX } from '../baseline/contract';
 
 export interface WorkersStackProps extends StackProps {
   readonly network: HipaaVpc;

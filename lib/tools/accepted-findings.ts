@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { addReferenceDeployment } from '../app';
-import { acceptedFindings, RecordedFinding } from '../compliance/acknowledge';
+import { acceptedFindings, RecordedFinding } from '../baseline/acknowledge';
 import { DISABLED_CONTROL_TOWER_RULES } from '../compliance/gate';
 import { loadConfig } from '../config/load';
 

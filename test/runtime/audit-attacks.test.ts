@@ -3,13 +3,13 @@
  * class assumes (the writer's, unless stated), and the verifier's verdict: detected, classified, and named by key,
  * version id, line and sequence number.
  */
+import { batchKey, headKey } from '../../lib/baseline/contract';
 import * as crypto from 'crypto';
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, PutObjectRetentionCommand } from '@aws-sdk/client-s3';
 import { checkpointKey, signCheckpoint } from '../../lib/runtime/audit/checkpoint';
 import { MerkleAccumulator, recordLeaf } from '../../lib/runtime/audit/merkle';
 import { chainRecord, ChainRecord, recordHash } from '../../lib/runtime/audit/record';
 import { sealChains } from '../../lib/runtime/audit/sealer';
-import { batchKey, headKey } from '../../lib/runtime/audit/store';
 import { Finding, S3ChainReport, verifyS3Chain } from '../../lib/runtime/audit/verify-s3';
 import { AuditLogWriter } from '../../lib/runtime/audit/writer';
 import { AuditS3, BUCKET, DAY, event, startAuditS3 } from '../helpers/audit-s3';

@@ -1,10 +1,10 @@
+import { headKey } from '../../lib/baseline/contract';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { sealChains } from '../../lib/runtime/audit/sealer';
-import { headKey } from '../../lib/runtime/audit/store';
 import { AuditLogWriter } from '../../lib/runtime/audit/writer';
 import { main } from '../../lib/runtime/cli/audit-verify';
 import { AuditS3, BUCKET, event, startAuditS3 } from '../helpers/audit-s3';

@@ -1,7 +1,7 @@
+import { headKey } from '../../lib/baseline/contract';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import * as fc from 'fast-check';
 import { ChainRecord } from '../../lib/runtime/audit/record';
-import { headKey } from '../../lib/runtime/audit/store';
 import { verifyS3Chain } from '../../lib/runtime/audit/verify-s3';
 import { AuditLogWriter, ChainForkError, CorruptChainError } from '../../lib/runtime/audit/writer';
 import { AuditS3, BUCKET, event, startAuditS3 } from '../helpers/audit-s3';

@@ -1,6 +1,7 @@
-import { HSTS_MIN_MAX_AGE_SECONDS } from '../../../constructs/tls-only-load-balancer';
+import { TLS } from '../../baseline/thresholds';
 import { COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE, StrictRule } from './rule';
 
+const HSTS_MIN_MAX_AGE_SECONDS = TLS.hstsMinMaxAgeSeconds;
 const HSTS_ATTRIBUTE = 'routing.http.response.strict_transport_security.header_value';
 
 /** HTTPS listeners of Application Load Balancers send HSTS for at least a year, subdomains included. */

@@ -1,4 +1,4 @@
-import { ALLOWED_TLS_POLICIES } from '../../../constructs/tls-only-load-balancer';
+import { TLS } from '../../baseline/thresholds';
 import { COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE, StrictRule } from './rule';
 
 /**
@@ -8,12 +8,12 @@ import { COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE, StrictRule } from './rule';
 export const ElbTlsPolicy: StrictRule = {
   id: 'ELBTLSPolicy',
   section: '164.312(e)(2)(ii)',
-  info: `The listener's SSL policy is not a TLS 1.3 policy with a TLS 1.2+ minimum (allowed: ${ALLOWED_TLS_POLICIES.join(', ')}).`,
+  info: `The listener's SSL policy is not a TLS 1.3 policy with a TLS 1.2+ minimum (allowed: ${TLS.elbPolicies.join(', ')}).`,
   explanation: 'TLS 1.0 and 1.1 are deprecated (RFC 8996) and fail NIST SP 800-52r2.',
   check(r) {
     if (r.type !== 'AWS::ElasticLoadBalancingV2::Listener') return NOT_APPLICABLE;
     const p = r.props;
     if (!['HTTPS', 'TLS'].includes(String(p.Protocol))) return NOT_APPLICABLE;
-    return (ALLOWED_TLS_POLICIES as readonly string[]).includes(String(p.SslPolicy)) ? COMPLIANT : NON_COMPLIANT;
+    return (TLS.elbPolicies as readonly string[]).includes(String(p.SslPolicy)) ? COMPLIANT : NON_COMPLIANT;
   },
 };

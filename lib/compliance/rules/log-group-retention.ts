@@ -1,6 +1,8 @@
-import { MIN_LOG_RETENTION_DAYS } from '../../../constructs/encrypted-log-group';
-import { DATA_CLASS_TAG, DataClass } from '../tags';
+import { DATA_CLASS_TAG, DataClass } from '../../baseline/contract';
+import { LOG_RETENTION_DAYS } from '../../baseline/thresholds';
 import { COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE, StrictRule, tags } from './rule';
+
+const MIN_LOG_RETENTION_DAYS = LOG_RETENTION_DAYS.min;
 
 /**
  * Log groups are KMS-encrypted and kept at least a year; audit-class groups (tagged data-class=audit: the

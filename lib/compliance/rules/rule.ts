@@ -75,18 +75,5 @@ export function tags(r: ResourceView): Record<string, string> {
   return out;
 }
 
-/** Statements of a resolved policy document. */
-export function statements(doc: unknown): Array<Record<string, unknown>> {
-  const s = (doc as { Statement?: unknown } | undefined)?.Statement;
-  return Array.isArray(s) ? (s as Array<Record<string, unknown>>) : s ? [s as Record<string, unknown>] : [];
-}
-
-/** Whether a policy document denies every request made without TLS (`aws:SecureTransport` false). */
-export function deniesInsecureTransport(doc: unknown): boolean {
-  return statements(doc).some((st) => {
-    const cond = st.Condition as Record<string, Record<string, unknown>> | undefined;
-    const principal = st.Principal;
-    const anyone = principal === '*' || (typeof principal === 'object' && (principal as { AWS?: unknown }).AWS === '*');
-    return st.Effect === 'Deny' && anyone && String(cond?.Bool?.['aws:SecureTransport']) === 'false';
-  });
-}
+// Policy readers shared with the runtime tools (live-verify reads the deployed bucket policy the same way).
+export { deniesInsecureTransport, statements } from '../../baseline/policy';

@@ -1,8 +1,6 @@
-import { DATA_CLASS_TAG, DataClass } from '../tags';
+import { daysCoveringYears } from '../../baseline/durations';
+import { DATA_CLASS_TAG, DataClass } from '../../baseline/contract';
 import { COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE, StrictRule, tags } from './rule';
-
-/** Days in `years` calendar years, leap days included. */
-const yearsInDays = (years: number) => Math.ceil(years * 365.25);
 
 /**
  * An audit bucket (tagged data-class=audit, or any bucket with Object Lock) is in COMPLIANCE mode with a
@@ -22,9 +20,9 @@ export const S3AuditBucketWorm: StrictRule = {
     const lock = p.ObjectLockConfiguration as
       { ObjectLockEnabled?: string; Rule?: { DefaultRetention?: { Mode?: string; Years?: number; Days?: number } } } | undefined;
     const retention = lock?.Rule?.DefaultRetention;
-    const days = retention?.Years !== undefined ? yearsInDays(retention.Years) : (retention?.Days ?? 0);
+    const days = retention?.Years !== undefined ? daysCoveringYears(retention.Years) : (retention?.Days ?? 0);
     if (p.ObjectLockEnabled !== true || lock?.ObjectLockEnabled !== 'Enabled' || retention?.Mode !== 'COMPLIANCE') return NON_COMPLIANT;
-    if (days < yearsInDays(t.auditRetentionYears)) return NON_COMPLIANT;
+    if (days < daysCoveringYears(t.auditRetentionYears)) return NON_COMPLIANT;
     const rules = ((p.LifecycleConfiguration as { Rules?: Array<Record<string, unknown>> } | undefined)?.Rules ?? []).filter(
       (r) => r.Status !== 'Disabled',
     );
@@ -33,8 +31,8 @@ export const S3AuditBucketWorm: StrictRule = {
       const noncurrent =
         (r.NoncurrentVersionExpiration as { NoncurrentDays?: number } | undefined)?.NoncurrentDays ??
         (r.NoncurrentVersionExpirationInDays as number | undefined);
-      if (expiration !== undefined && expiration < yearsInDays(t.auditRetentionYears)) return NON_COMPLIANT;
-      if (noncurrent !== undefined && noncurrent < yearsInDays(t.auditRetentionYears)) return NON_COMPLIANT;
+      if (expiration !== undefined && expiration < daysCoveringYears(t.auditRetentionYears)) return NON_COMPLIANT;
+      if (noncurrent !== undefined && noncurrent < daysCoveringYears(t.auditRetentionYears)) return NON_COMPLIANT;
       if (r.ExpirationDate !== undefined) return NON_COMPLIANT;
     }
     return COMPLIANT;

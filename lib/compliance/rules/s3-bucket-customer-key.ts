@@ -1,4 +1,4 @@
-import { DATA_CLASS_TAG, DataClass } from '../tags';
+import { DATA_CLASS_TAG, DataClass } from '../../baseline/contract';
 import { COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE, StrictRule, tags } from './rule';
 
 /**

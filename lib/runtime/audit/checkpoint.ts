@@ -6,6 +6,7 @@
 import * as crypto from 'crypto';
 import { GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import { z } from 'zod';
+import { checkpointPrefix } from '../../baseline/contract';
 
 /** Checkpoint format version. */
 export const CHECKPOINT_VERSION = 1;
@@ -52,7 +53,6 @@ export function signedBytes(c: Omit<Checkpoint, 'signature'>): Buffer {
 }
 
 /** Key of a chain's checkpoint of `size` records, beside (not inside) the chain's prefix. */
-export const checkpointPrefix = (tenant: string, writerId: string) => `audit/checkpoints/${tenant}/${writerId}/`;
 export const checkpointKey = (tenant: string, writerId: string, size: number) =>
   `${checkpointPrefix(tenant, writerId)}${String(size).padStart(12, '0')}.json`;
 export const checkpointSizeOf = (key: string): number | undefined => {

@@ -3,13 +3,14 @@
  * against a signed checkpoint, and optionally a consistency proof from an earlier checkpoint. Checked with the
  * checkpoint public key alone; no other record is disclosed (a proof holds only hashes of other records).
  */
+import { chainPrefix, checkpointPrefix } from '../../baseline/contract';
 import * as crypto from 'crypto';
 import { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
-import { Checkpoint, checkCheckpoint, checkpointPrefix, checkpointSizeOf } from './checkpoint';
+import { Checkpoint, checkCheckpoint, checkpointSizeOf } from './checkpoint';
 import { consistencyProof, inclusionProof, recordLeaf, verifyConsistency, verifyInclusion } from './merkle';
 import { canonicalJson, ChainRecord, checkStoredRecord } from './record';
-import { chainPrefix, isBatchKey, readVersionText, versionGroups, versionLines } from './store';
+import { isBatchKey, readVersionText, versionGroups, versionLines } from './store';
 
 export const PROOF_VERSION = 1;
 

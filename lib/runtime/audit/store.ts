@@ -1,15 +1,8 @@
 import * as readline from 'readline';
 import { Readable } from 'stream';
-import { AUDIT_RECORD_PREFIX } from './outputs';
+import { AUDIT_RECORD_PREFIX } from '../../baseline/contract';
 import { GetObjectCommand, ListObjectsV2Command, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
 
-/** Key prefix of one writer's chain for one tenant. */
-export const chainPrefix = (tenant: string, writerId: string) => `${AUDIT_RECORD_PREFIX}${tenant}/writers/${writerId}/`;
-/** Key of the batch object whose first record has `seq`. */
-export const batchKey = (tenant: string, writerId: string, seq: number) =>
-  `${chainPrefix(tenant, writerId)}${String(seq).padStart(12, '0')}.jsonl`;
-/** Key of the writer's head pointer (last sequence and hash written). */
-export const headKey = (tenant: string, writerId: string) => `${chainPrefix(tenant, writerId)}HEAD.json`;
 
 export const isBatchKey = (key: string) => /\/\d{12}\.jsonl$/.test(key);
 
@@ -115,8 +108,8 @@ export async function* listChains(s3: S3Client, bucket: string): AsyncGenerator<
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
   };
-  for await (const tenant of prefixes('audit/tenants/'))
-    for await (const writerId of prefixes(`audit/tenants/${tenant}/writers/`)) yield { tenant, writerId };
+  for await (const tenant of prefixes(AUDIT_RECORD_PREFIX))
+    for await (const writerId of prefixes(`${AUDIT_RECORD_PREFIX}${tenant}/writers/`)) yield { tenant, writerId };
 }
 
 /** The first sequence number of a batch key, or undefined if the key is not a batch key. */

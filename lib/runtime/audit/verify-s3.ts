@@ -1,8 +1,9 @@
+import { chainPrefix, checkpointPrefix, headKey } from '../../baseline/contract';
 import * as crypto from 'crypto';
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { checkCheckpoint, Checkpoint, checkpointPrefix, checkpointSizeOf } from './checkpoint';
+import { checkCheckpoint, Checkpoint, checkpointSizeOf } from './checkpoint';
 import { MerkleAccumulator, recordLeaf } from './merkle';
-import { batchSeqOf, chainPrefix, headKey, readVersionText, VersionGroup, versionGroups, versionLines } from './store';
+import { batchSeqOf, readVersionText, VersionGroup, versionGroups, versionLines } from './store';
 import { BreakKind, ChainReport, ExpectedEnd, StoredLine, verifyChain } from './verify-chain';
 import { aws, describeAwsError } from './writer';
 

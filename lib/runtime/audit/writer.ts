@@ -1,3 +1,4 @@
+import { batchKey, chainPrefix, headKey } from '../../baseline/contract';
 import * as crypto from 'crypto';
 import { PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import {
@@ -12,7 +13,7 @@ import {
   validateChainIds,
   validateEvent,
 } from './record';
-import { batchKey, batchKeys, batchSeqOf, chainPrefix, headKey, readText } from './store';
+import { batchKeys, batchSeqOf, readText } from './store';
 
 export interface AuditLogWriterProps {
   readonly s3: S3Client;

@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as crypto from 'crypto';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { fetchPublicKey, publicKeyFromPem } from '../audit/checkpoint';
-import { AUDIT_OUTPUTS } from '../audit/outputs';
+import { STACK_OUTPUTS } from '../../baseline/contract';
 import { buildProof, RecordSelector } from '../audit/proof';
 import { validateChainIds } from '../audit/record';
 import { auditS3Client } from '../audit/writer';
@@ -86,10 +86,10 @@ export async function main(argv: string[], out = console.log, err = console.erro
     err(`error: ${(e as Error).message}`);
     return 2;
   }
-  const bucket = v.bucket ?? outputs[AUDIT_OUTPUTS.bucket];
-  if (!bucket) return bad(`the audit bucket is unknown: give --bucket, or --outputs with ${AUDIT_OUTPUTS.bucket}`);
+  const bucket = v.bucket ?? outputs[STACK_OUTPUTS.auditBucket];
+  if (!bucket) return bad(`the audit bucket is unknown: give --bucket, or --outputs with ${STACK_OUTPUTS.auditBucket}`);
   let publicKey: crypto.KeyObject;
-  const cpKey = v['checkpoint-key'] ?? outputs[AUDIT_OUTPUTS.checkpointKey];
+  const cpKey = v['checkpoint-key'] ?? outputs[STACK_OUTPUTS.auditCheckpointKey];
   try {
     if (v['public-key']) publicKey = publicKeyFromPem(fs.readFileSync(v['public-key'], 'utf8'));
     else if (cpKey) publicKey = await fetchPublicKey(new KMSClient({ region: v.region }), cpKey);

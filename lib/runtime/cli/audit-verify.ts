@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as crypto from 'crypto';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { fetchPublicKey, publicKeyFromPem } from '../audit/checkpoint';
-import { AUDIT_OUTPUTS } from '../audit/outputs';
+import { STACK_OUTPUTS } from '../../baseline/contract';
 import { validateChainIds } from '../audit/record';
 import { MIN_AUDIT_YEARS, S3ChainReport, verifyS3Chain } from '../audit/verify-s3';
 import { auditS3Client } from '../audit/writer';
@@ -18,8 +18,8 @@ import { readOutputsFile } from './outputs';
 const USAGE = `usage: audit-verify --tenant <id> --writer <id> (--outputs <cdk-outputs.json> | --bucket <name> --retention-years <6-10>)
                     [--public-key <pem file> | --checkpoint-key <KMS key id or ARN>] [--allow-empty] [--require-sealed]
                     [--json] [--region <region>] [--endpoint <url>]
-  --outputs          the file "cdk deploy --outputs-file" wrote: gives the bucket (${AUDIT_OUTPUTS.bucket}), the audit years
-                     (${AUDIT_OUTPUTS.retentionYears}) and the checkpoint key (${AUDIT_OUTPUTS.checkpointKey}); flags override it
+  --outputs          the file "cdk deploy --outputs-file" wrote: gives the bucket (${STACK_OUTPUTS.auditBucket}), the audit years
+                     (${STACK_OUTPUTS.auditRetentionYears}) and the checkpoint key (${STACK_OUTPUTS.auditCheckpointKey}); flags override it
   --retention-years  years every object version must be locked (COMPLIANCE); at least ${MIN_AUDIT_YEARS}
   --public-key       the checkpoint public key (PEM), checked offline; else --checkpoint-key fetches it once (kms:GetPublicKey)
   --allow-empty      this chain may be missing or empty (otherwise that is a finding)
@@ -76,15 +76,15 @@ export async function main(argv: string[], out = console.log, err = console.erro
     err(`error: ${(e as Error).message}`);
     return 2;
   }
-  const bucket = values.bucket ?? outputs[AUDIT_OUTPUTS.bucket];
-  const yearsText = values['retention-years'] ?? outputs[AUDIT_OUTPUTS.retentionYears];
+  const bucket = values.bucket ?? outputs[STACK_OUTPUTS.auditBucket];
+  const yearsText = values['retention-years'] ?? outputs[STACK_OUTPUTS.auditRetentionYears];
   if (!bucket) {
-    err(`the audit bucket is unknown: give --bucket, or --outputs with ${AUDIT_OUTPUTS.bucket}\n${USAGE}`);
+    err(`the audit bucket is unknown: give --bucket, or --outputs with ${STACK_OUTPUTS.auditBucket}\n${USAGE}`);
     return 2;
   }
   if (yearsText === undefined) {
     err(
-      `the audit years are unknown: give --retention-years, or --outputs with ${AUDIT_OUTPUTS.retentionYears} (no default is assumed)\n${USAGE}`,
+      `the audit years are unknown: give --retention-years, or --outputs with ${STACK_OUTPUTS.auditRetentionYears} (no default is assumed)\n${USAGE}`,
     );
     return 2;
   }
@@ -96,7 +96,7 @@ export async function main(argv: string[], out = console.log, err = console.erro
     return 2;
   }
   let publicKey: crypto.KeyObject | undefined;
-  const cpKey = values['checkpoint-key'] ?? outputs[AUDIT_OUTPUTS.checkpointKey];
+  const cpKey = values['checkpoint-key'] ?? outputs[STACK_OUTPUTS.auditCheckpointKey];
   try {
     if (values['public-key']) publicKey = publicKeyFromPem(fs.readFileSync(values['public-key'], 'utf8'));
     else if (cpKey) publicKey = await fetchPublicKey(new KMSClient({ region: values.region ?? regionOf(cpKey) }), cpKey);
