@@ -6,7 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { TENANT_TAG } from '../lib/baseline/contract';
+import { TENANT_TAG, tenantKeyAlias } from '../lib/baseline/contract';
 import { HipaaKey } from './hipaa-key';
 import { ManagedPolicyRole } from './managed-policy-role';
 
@@ -57,7 +57,7 @@ export class TenantResources extends Construct {
     super(scope, id);
     const t = props.tenantId;
     const stack = Stack.of(this);
-    const hipaaKey = new HipaaKey(this, 'Key', { dataClass: `tenant-${t}`, aliasName: `alias/hipaa/${props.environment}/tenant/${t}` });
+    const hipaaKey = new HipaaKey(this, 'Key', { dataClass: `tenant-${t}`, aliasName: tenantKeyAlias(props.environment, t) });
     this.key = hipaaKey.key;
     Tags.of(this.key).add(TENANT_TAG, t);
 

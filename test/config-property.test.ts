@@ -12,7 +12,8 @@ import { parseCidr, vpcCidrProblems } from '../lib/config/cidr';
 import { configJsonSchemaText } from '../lib/config/json-schema';
 import { ConfigError, loadConfig, parseConfig } from '../lib/config/load';
 import { ALLOWED_REGION_NAMES } from '../lib/config/regions';
-import { DeploymentConfigInput, ENV_NAME, TENANT_ID } from '../lib/config/schema';
+import { ENV_NAME, TENANT_ID } from '../lib/baseline/contract';
+import { DeploymentConfigInput } from '../lib/config/schema';
 import { parseStrictJson } from '../lib/config/strict-json';
 import { synthReference } from './helpers/synth';
 

@@ -73,6 +73,9 @@ export const DataClass = {
 /** Tag on every tenant's resources naming the tenant; offboarding refuses a key not tagged with the tenant. */
 export const TENANT_TAG = 'hipaa-stack:tenant';
 
+/** The alias of a tenant's own KMS key in an environment (the tenant construct sets it, offboarding finds the key by it). */
+export const tenantKeyAlias = (environment: string, tenant: string) => `alias/hipaa/${environment}/tenant/${tenant}`;
+
 /** Key prefix of everything audit in the audit bucket. */
 export const AUDIT_PREFIX = 'audit/';
 /** Key prefix under which every audit writer's chains live: the stacks grant writers this prefix only. */

@@ -60,6 +60,11 @@ export const RDS_BACKUP_RETENTION_DAYS = {
   why: 'Point-in-time recovery as far back as RDS allows; longer history comes from AWS Backup.',
 } as const;
 
+/** The database's point-in-time recovery window for a backup retention: as long as RDS allows, up to the retention. */
+export function rdsBackupRetentionDaysFor(backupRetentionDays: number): number {
+  return Math.min(backupRetentionDays, RDS_BACKUP_RETENTION_DAYS.max);
+}
+
 /** Vault Lock grace period: days after which a compliance-mode lock can no longer be changed or removed. */
 export const VAULT_LOCK_CHANGEABLE_FOR_DAYS = {
   /** AWS Backup's minimum grace period for compliance mode is 3 days (ChangeableForDays). */

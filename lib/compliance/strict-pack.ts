@@ -1,7 +1,8 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel, NagPack, NagPackProps } from 'cdk-nag';
 import { IConstruct } from 'constructs';
-import { RDS_MAX_BACKUP_RETENTION_DAYS, auditLogRetentionDays, DeploymentConfig } from '../config/schema';
+import { rdsBackupRetentionDaysFor } from '../baseline/thresholds';
+import { auditLogRetentionDays, DeploymentConfig } from '../config/schema';
 import { treeResourceView } from './resource-view';
 import { STRICT_RULES, StrictThresholds } from './rules';
 
@@ -14,7 +15,7 @@ export function strictThresholds(config: DeploymentConfig): StrictThresholds {
     auditRetentionYears: config.auditRetentionYears,
     auditLogRetentionDays: auditLogRetentionDays(config),
     backupRetentionDays: config.backupRetentionDays,
-    rdsBackupRetentionDays: Math.min(config.backupRetentionDays, RDS_MAX_BACKUP_RETENTION_DAYS),
+    rdsBackupRetentionDays: rdsBackupRetentionDaysFor(config.backupRetentionDays),
   };
 }
 

@@ -1,17 +1,18 @@
 import { z } from 'zod';
+import { ENV_NAME, TENANT_ID } from '../baseline/contract';
+import { daysCoveringYears, hoursCoveringYears, HOURS_PER_DAY } from '../baseline/durations';
+import {
+  AUDIT_RETENTION_YEARS as AY,
+  AUDIT_SIGNING_PERIOD_MINUTES as SP,
+  BACKUP_RETENTION_DAYS as BD,
+  TENANT_DATA_RETENTION_YEARS,
+  VAULT_LOCK_CHANGEABLE_FOR_DAYS,
+} from '../baseline/thresholds';
 import { vpcCidrProblems } from './cidr';
 import { DEFAULT_POSTGRES_VERSION, RDS_POSTGRES_VERSIONS, RDS_POSTGRES_VERSIONS_CHECKED_ON } from './postgres-versions';
 import { ALLOWED_REGION_NAMES, ALLOWED_REGIONS } from './regions';
 import { maxTenantsPerShard, overfullShards, TENANT_STACK_RESOURCES } from './shards';
 
-/** Audit retention in years → the CloudWatch Logs retention (days) that covers it. */
-export const AUDIT_YEARS_TO_LOG_DAYS: Readonly<Record<number, number>> = {
-  6: 2192,
-  7: 2557,
-  8: 2922,
-  9: 3288,
-  10: 3653,
-};
 
 /**
  * Values that cannot be changed after the first deploy, and why. Named in every message about them and in
@@ -21,22 +22,9 @@ export const IMMUTABLE = {
   auditRetentionYears:
     "Set it right before the first deploy: the audit bucket's S3 Object Lock COMPLIANCE retention cannot be shortened for anything already written, by anyone.",
   backupRetentionDays:
-    "Set it right before the first deploy: once the Vault Lock grace period (3 days) ends, the vaults' minimum retention cannot be changed, by anyone.",
+    `Set it right before the first deploy: once the Vault Lock grace period (${VAULT_LOCK_CHANGEABLE_FOR_DAYS.default} days) ends, the vaults' minimum retention cannot be changed, by anyone.`,
 } as const;
 
-/** Audit retention the config accepts, in years: the HIPAA minimum (45 CFR 164.316(b)(2)(i)) to the longest log retention. */
-export const AUDIT_RETENTION_YEARS = { min: 6, max: 10 } as const;
-
-/** The longest automated-backup (point-in-time recovery) window RDS offers. */
-export const RDS_MAX_BACKUP_RETENTION_DAYS = 35;
-
-/**
- * Tenant ids: 3-32 lower-case letters and digits, starting with a letter. Such an id is at once a DNS label
- * (RFC 1123, at most 63), a safe S3 key prefix (`tenants/<id>/`, no `/`, `.` or `..`), part of an S3 access
- * point name (`<id>-<6 hex>`, 3-50 characters) and, as `tenant_<id>`, an unquoted PostgreSQL identifier
- * (at most 63 bytes, never a reserved word). test/config-corpus.test.ts checks all four for any such id.
- */
-export const TENANT_ID = /^[a-z][a-z0-9]{2,31}$/;
 const TENANT_ID_RULE =
   'must be 3-32 characters: lower-case letters and digits, starting with a letter (it becomes a DNS label, an S3 prefix and a PostgreSQL schema name)';
 
@@ -45,15 +33,15 @@ export const TENANT_DATA_CLASSES = ['records', 'documents', 'exports'] as const;
 export type TenantDataClass = (typeof TENANT_DATA_CLASSES)[number];
 /** Retention of each class when a tenant's config does not say. */
 export const DEFAULT_TENANT_RETENTION: Readonly<Record<TenantDataClass, string>> = { records: '7y', documents: '7y', exports: '30d' };
-/** Retention values: `none` (store nothing), or 1 hour to 7 years as `<n>h`, `<n>d` or `<n>y`. */
+/** Retention values: `none` (store nothing), or 1 hour to TENANT_DATA_RETENTION_YEARS.max (7) years as `<n>h`, `<n>d` or `<n>y`. */
 const RETENTION = /^(none|[1-9]\d{0,5}[hdy])$/;
-const MAX_RETENTION_HOURS = 7 * 366 * 24;
+const MAX_RETENTION_HOURS = hoursCoveringYears(TENANT_DATA_RETENTION_YEARS.max);
 
 /** Hours of a retention value (0 for `none`). */
 export function retentionHours(value: string): number {
   if (value === 'none') return 0;
   const n = Number(value.slice(0, -1));
-  return { h: n, d: n * 24, y: n * 366 * 24 }[value.slice(-1) as 'h' | 'd' | 'y'];
+  return { h: () => n, d: () => n * HOURS_PER_DAY, y: () => hoursCoveringYears(n) }[value.slice(-1) as 'h' | 'd' | 'y']();
 }
 
 /**
@@ -62,9 +50,8 @@ export function retentionHours(value: string): number {
  */
 export function retentionLifecycleDays(value: string): number {
   const hours = retentionHours(value);
-  return hours === 0 ? 0 : Math.max(1, Math.ceil(hours / 24));
+  return hours === 0 ? 0 : Math.max(1, Math.ceil(hours / HOURS_PER_DAY));
 }
-export const ENV_NAME = /^[a-z][a-z0-9-]{1,18}[a-z0-9]$/;
 const INSTANCE_CLASS = /^db\.(t4g|m6g|m6i|m7g|m7i|r6g|r6i|r7g|r7i)\.(medium|large|xlarge|[2-9]xlarge|1[0-9]xlarge|2[0-4]xlarge)$/;
 const ACM_ARN = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):(\d{12}):certificate\/[0-9a-f-]{36}$/;
 const DOMAIN = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
@@ -171,10 +158,10 @@ export const FIELD_DESCRIPTIONS = {
   certificate: 'TLS certificate: {"mode": "existing", "arn": ...} (same region and account) or {"mode": "create"}.',
   alertEmails: 'Addresses subscribed to security and health alarms (each once, compared without case).',
   database: 'The PostgreSQL instance: instanceClass, allocatedStorageGiB, maxAllocatedStorageGiB, engineVersion.',
-  auditRetentionYears: `Years audit records are locked and kept (6 to 10). ${IMMUTABLE.auditRetentionYears}`,
+  auditRetentionYears: `Years audit records are locked and kept (${AY.min} to ${AY.max}). Default: ${AY.default}. ${IMMUTABLE.auditRetentionYears}`,
   auditSigningPeriodMinutes:
-    'Minutes between signed audit checkpoints (5 to 1440): records newer than the last checkpoint are reported as unsealed. Default: 60.',
-  backupRetentionDays: `Days each backup is kept and Vault Lock minimum (35 to 3650). ${IMMUTABLE.backupRetentionDays}`,
+    `Minutes between signed audit checkpoints (${SP.min} to ${SP.max}): records newer than the last checkpoint are reported as unsealed. Default: ${SP.default}.`,
+  backupRetentionDays: `Days each backup is kept and Vault Lock minimum (${BD.min} to ${BD.max}). Default: ${BD.default}. ${IMMUTABLE.backupRetentionDays}`,
   guardDuty: 'GuardDuty detector: {"enabled": true} by default.',
   waf: 'WAF rate limits and the paths with a stricter limit.',
   workers:
@@ -216,28 +203,29 @@ export const deploymentConfigSchema = z
       database: database.prefault({}),
       auditRetentionYears: z
         .number()
-        .int({ error: 'must be a whole number of years from 6 to 10' })
-        .min(6, { error: `must be at least 6 years (45 CFR 164.316(b)(2)(i)); allowed: 6 to 10. ${IMMUTABLE.auditRetentionYears}` })
-        .max(10, {
-          error: `must be at most 10 years (the longest CloudWatch Logs retention below "never expire"); allowed: 6 to 10. ${IMMUTABLE.auditRetentionYears}`,
+        .int({ error: `must be a whole number of years from ${AY.min} to ${AY.max}` })
+        .min(AY.min, {
+          error: `must be at least ${AY.min} years (45 CFR 164.316(b)(2)(i)); allowed: ${AY.min} to ${AY.max}. ${IMMUTABLE.auditRetentionYears}`,
         })
-        .default(7),
+        .max(AY.max, {
+          error: `must be at most ${AY.max} years (the longest CloudWatch Logs retention below "never expire"); allowed: ${AY.min} to ${AY.max}. ${IMMUTABLE.auditRetentionYears}`,
+        })
+        .default(AY.default),
       /** Minutes between signed audit checkpoints: the window in which a forgery by the audit writer is not yet detectable. */
       auditSigningPeriodMinutes: z
         .number()
-        .int({ error: 'must be a whole number of minutes from 5 to 1440' })
-        .min(5, { error: 'must be at least 5 minutes; allowed: 5 to 1440' })
-        .max(1440, {
-          error:
-            'must be at most 1440 minutes (one day): the longest window in which forged audit records go undetected; allowed: 5 to 1440',
+        .int({ error: `must be a whole number of minutes from ${SP.min} to ${SP.max}` })
+        .min(SP.min, { error: `must be at least ${SP.min} minutes; allowed: ${SP.min} to ${SP.max}` })
+        .max(SP.max, {
+          error: `must be at most ${SP.max} minutes (one day): the longest window in which forged audit records go undetected; allowed: ${SP.min} to ${SP.max}`,
         })
-        .default(60),
+        .default(SP.default),
       backupRetentionDays: z
         .number()
-        .int({ error: `must be a whole number of days from 35 to 3650. ${IMMUTABLE.backupRetentionDays}` })
-        .min(35, { error: `must be at least 35 days; allowed: 35 to 3650. ${IMMUTABLE.backupRetentionDays}` })
-        .max(3650, { error: `must be at most 3650 days; allowed: 35 to 3650. ${IMMUTABLE.backupRetentionDays}` })
-        .default(35),
+        .int({ error: `must be a whole number of days from ${BD.min} to ${BD.max}. ${IMMUTABLE.backupRetentionDays}` })
+        .min(BD.min, { error: `must be at least ${BD.min} days; allowed: ${BD.min} to ${BD.max}. ${IMMUTABLE.backupRetentionDays}` })
+        .max(BD.max, { error: `must be at most ${BD.max} days; allowed: ${BD.min} to ${BD.max}. ${IMMUTABLE.backupRetentionDays}` })
+        .default(BD.default),
       guardDuty: z.strictObject({ enabled: z.boolean().default(true) }).prefault({}),
       waf: waf.prefault({}),
       workers: workers.prefault({}),
@@ -253,9 +241,9 @@ export const deploymentConfigSchema = z
                     z
                       .string()
                       .regex(RETENTION, {
-                        error: 'must be "none" (store nothing) or a duration such as 1h, 30d, 7y (from 1 hour to 7 years)',
+                        error: `must be "none" (store nothing) or a duration such as 1h, 30d, 7y (from 1 hour to ${TENANT_DATA_RETENTION_YEARS.max} years)`,
                       })
-                      .refine((v) => retentionHours(v) <= MAX_RETENTION_HOURS, { error: 'must be at most 7 years' })
+                      .refine((v) => retentionHours(v) <= MAX_RETENTION_HOURS, { error: `must be at most ${TENANT_DATA_RETENTION_YEARS.max} years` })
                       .optional(),
                   ]),
                 ) as Record<TenantDataClass, z.ZodOptional<z.ZodString>>,
@@ -414,9 +402,12 @@ export function availabilityZones(config: DeploymentConfig): string[] {
   return ALLOWED_REGIONS[config.region].slice(0, 2);
 }
 
-/** CloudWatch Logs retention in days for audit-class log groups. */
+/**
+ * CloudWatch Logs retention in days for audit-class log groups: the days covering the audit years, which for
+ * whole years are exactly CloudWatch Logs' own values (test/baseline.test.ts checks each allowed year).
+ */
 export function auditLogRetentionDays(config: DeploymentConfig): number {
-  return AUDIT_YEARS_TO_LOG_DAYS[config.auditRetentionYears];
+  return daysCoveringYears(config.auditRetentionYears);
 }
 
 /** A tenant's retention per data class, defaults filled in. */

@@ -7,7 +7,9 @@ import {
   GetPublicAccessBlockCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
+import { daysCover } from '../baseline/durations';
 import { deniesInsecureTransport, statements } from '../baseline/policy';
+import { KMS_KEY_ROTATION_DAYS } from '../baseline/thresholds';
 import { setupErrorFromAws } from './setup-error';
 
 export interface LiveCheck {
@@ -70,7 +72,6 @@ export async function liveVerify(s3: S3Client, kms: KMSClient, t: LiveTargets): 
   const lock = await read(b, 'object lock', () => s3.send(new GetObjectLockConfigurationCommand({ Bucket: b })), out);
   if (lock) {
     const d = lock.ObjectLockConfiguration?.Rule?.DefaultRetention;
-    const days = d?.Years !== undefined ? d.Years * 365.25 : (d?.Days ?? 0);
     out.push(
       check(
         b,
@@ -86,7 +87,7 @@ export async function liveVerify(s3: S3Client, kms: KMSClient, t: LiveTargets): 
         'object lock retention',
         `>= ${t.auditRetentionYears} years`,
         d?.Years !== undefined ? `${d.Years} years` : `${d?.Days ?? 0} days`,
-        days >= t.auditRetentionYears * 365,
+        d?.Years !== undefined ? d.Years >= t.auditRetentionYears : daysCover(d?.Days ?? 0, t.auditRetentionYears),
       ),
     );
   }
@@ -157,7 +158,7 @@ export async function liveVerify(s3: S3Client, kms: KMSClient, t: LiveTargets): 
           k,
           'key rotation',
           'enabled',
-          rot.KeyRotationEnabled ? `enabled (${rot.RotationPeriodInDays ?? 365} days)` : 'disabled',
+          rot.KeyRotationEnabled ? `enabled (${rot.RotationPeriodInDays ?? KMS_KEY_ROTATION_DAYS.default} days)` : 'disabled',
           rot.KeyRotationEnabled === true,
         ),
       );

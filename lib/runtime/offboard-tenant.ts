@@ -5,15 +5,13 @@ import {
   ListResourceTagsCommand,
   ScheduleKeyDeletionCommand,
 } from '@aws-sdk/client-kms';
-import { TENANT_ID } from '../config/schema';
+import { TENANT_ID, TENANT_TAG, tenantKeyAlias } from '../baseline/contract';
+import { KMS_KEY_DELETION_WINDOW_DAYS } from '../baseline/thresholds';
 import { AuditLogWriter } from './audit/writer';
 import { SetupError, setupErrorFromAws } from './setup-error';
 
-/** Tag that marks a key as one tenant's own. */
-export const TENANT_TAG = 'hipaa-stack:tenant';
-
-/** The alias a tenant's key carries in an environment (constructs/tenant-resources.ts). */
-export const tenantKeyAlias = (environment: string, tenant: string) => `alias/hipaa/${environment}/tenant/${tenant}`;
+// Part of the public runtime API (hipaa-stack/runtime) before lib/baseline/contract.ts held them.
+export { TENANT_TAG, tenantKeyAlias };
 
 /** Where the offboarding must happen: the environment, and its account and region (from its outputs). */
 export interface OffboardTarget {
@@ -26,7 +24,7 @@ export interface OffboardPlan extends OffboardTarget {
   readonly tenant: string;
   readonly keyArn: string;
   readonly aliases: string[];
-  readonly pendingWindowDays: 30;
+  readonly pendingWindowDays: typeof KMS_KEY_DELETION_WINDOW_DAYS.required;
 }
 
 export class OffboardRefused extends Error {
@@ -87,7 +85,7 @@ export async function planOffboarding(kms: KMSClient, tenant: string, keyId: str
       `key ${m.Arn} does not carry ${expected}: it is not tenant ${tenant}'s key in environment ${target.environment}`,
     );
   }
-  return { ...target, tenant, keyArn: m.Arn, aliases: names, pendingWindowDays: 30 };
+  return { ...target, tenant, keyArn: m.Arn, aliases: names, pendingWindowDays: KMS_KEY_DELETION_WINDOW_DAYS.required };
 }
 
 /** The plan in one sentence: the account, region, environment and resource the action touches. */

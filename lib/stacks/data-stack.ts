@@ -11,7 +11,7 @@ import { HipaaVpc } from '../../constructs/hipaa-vpc';
 import { PhiDataBucket, TenantLifecycle } from '../../constructs/phi-data-bucket';
 import { PrivateWorker } from '../../constructs/private-worker';
 import { acceptFinding, acceptNagFinding } from '../baseline/acknowledge';
-import { RDS_MAX_BACKUP_RETENTION_DAYS } from '../config/schema';
+import { rdsBackupRetentionDaysFor } from '../baseline/thresholds';
 
 export interface DataStackProps extends StackProps {
   readonly environmentName: string;
@@ -78,7 +78,7 @@ export class DataStack extends Stack {
       instanceClass: props.database.instanceClass,
       allocatedStorageGiB: props.database.allocatedStorageGiB,
       maxAllocatedStorageGiB: props.database.maxAllocatedStorageGiB,
-      backupRetentionDays: Math.min(props.backupRetentionDays, RDS_MAX_BACKUP_RETENTION_DAYS),
+      backupRetentionDays: rdsBackupRetentionDaysFor(props.backupRetentionDays),
       rotation: {
         subnets: props.network.workerSubnets,
         securityGroup: rotationSecurityGroup,

@@ -44,7 +44,7 @@ const file = (name: string, content: string) => {
   return f;
 };
 const envOutputs = (env: string) => ({
-  [`${env}-Audit`]: { AuditBucketName: `audit-${env}` },
+  [`${env}-Audit`]: { AuditBucketName: `audit-${env}`, AuditRetentionYears: '7' },
   [`${env}-Keys`]: { AuditKeyArn: key(env), DatabaseKeyArn: key(env, '2222') },
 });
 const PROD = file('prod.json', JSON.stringify(envOutputs('prod')));

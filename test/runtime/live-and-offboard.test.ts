@@ -34,9 +34,9 @@ const io = () => {
   const err: string[] = [];
   return { out, err, o: (s: string) => out.push(s), e: (s: string) => err.push(s) };
 };
-const outputsFile = () => {
+const outputsFile = (audit: Record<string, string> = { AuditRetentionYears: '7' }) => {
   const f = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'out-')), 'cdk-outputs.json');
-  fs.writeFileSync(f, JSON.stringify({ 'prod-Audit': { AuditBucketName: 'audit-bucket' }, 'prod-Keys': { AuditKeyArn: KEY } }));
+  fs.writeFileSync(f, JSON.stringify({ 'prod-Audit': { AuditBucketName: 'audit-bucket', ...audit }, 'prod-Keys': { AuditKeyArn: KEY } }));
   return f;
 };
 
@@ -162,10 +162,49 @@ describe('live verification of a deployed account', () => {
     expect(c.out.join('\n')).toMatch(message);
   });
 
+  test('the audit years come from the deployed AuditRetentionYears output, not an assumed 7', async () => {
+    asDeployed(); // the bucket locks 7 years
+    const c = io();
+    expect(await liveVerify(['--outputs', outputsFile({ AuditRetentionYears: '9' })], clients, c.o, c.e)).toBe(1);
+    expect(c.out.join('\n')).toMatch(/DRIFT audit-bucket object lock retention: 7 years \(expected >= 9 years\)/);
+    const ok = io();
+    expect(await liveVerify(['--outputs', outputsFile({ AuditRetentionYears: '7' })], clients, ok.o, ok.e)).toBe(0);
+    expect(ok.out.join('\n')).toMatch(/ok +audit-bucket object lock retention: 7 years/);
+    // An explicit --audit-years still wins over the output.
+    const flag = io();
+    expect(await liveVerify(['--outputs', outputsFile({ AuditRetentionYears: '9' }), '--audit-years', '7'], clients, flag.o, flag.e)).toBe(0);
+  });
+
+  test('a missing AuditRetentionYears output is a set-up error (exit 2) naming the output, never a default', async () => {
+    asDeployed();
+    const c = io();
+    expect(await liveVerify(['--outputs', outputsFile({})], clients, c.o, c.e)).toBe(2);
+    expect(c.err.join()).toMatch(/has no AuditRetentionYears output .*no default is assumed/);
+    expect(c.out).toEqual([]);
+    const bad = io();
+    expect(await liveVerify(['--outputs', outputsFile({ AuditRetentionYears: 'seven' })], clients, bad.o, bad.e)).toBe(2);
+    expect(bad.err.join()).toMatch(/--outputs AuditRetentionYears got "seven"; must be a whole number of years from 6/);
+    const none = io();
+    expect(await liveVerify(['--bucket', 'audit-bucket', '--region', 'us-east-1'], clients, none.o, none.e)).toBe(2);
+    expect(none.err.join()).toMatch(/audit years are unknown: pass --outputs .*AuditRetentionYears.* or --audit-years N/);
+  });
+
+  test.each([
+    [2556, 1],
+    [2557, 0],
+  ])('a default retention of %i days against 7 audit years exits %i (days covering 7 calendar years: 2557)', async (days, code) => {
+    asDeployed();
+    s3mock
+      .on(GetObjectLockConfigurationCommand)
+      .resolves({ ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: days } } } });
+    const c = io();
+    expect(await liveVerify(['--outputs', outputsFile()], clients, c.o, c.e)).toBe(code);
+  });
+
   test('access denied and bad arguments are clear errors with exit code 2', async () => {
     s3mock.on(GetObjectLockConfigurationCommand).rejects(Object.assign(new Error('Access Denied'), { name: 'AccessDenied' }));
     const c = io();
-    expect(await liveVerify(['--bucket', 'audit-bucket', '--region', 'us-east-1'], clients, c.o, c.e)).toBe(2);
+    expect(await liveVerify(['--bucket', 'audit-bucket', '--region', 'us-east-1', '--audit-years', '7'], clients, c.o, c.e)).toBe(2);
     expect(c.err.join()).toMatch(/object lock on audit-bucket failed: AccessDenied.*lack permission/);
     expect(await liveVerify(['--audit-years', '3', '--bucket', 'audit-bucket'], clients, c.o, c.e)).toBe(2);
     expect(c.err.join()).toMatch(/--audit-years got "3"; must be a whole number of years from 6/);

@@ -6,9 +6,11 @@ import { MerkleAccumulator, recordLeaf } from './merkle';
 import { batchSeqOf, readVersionText, VersionGroup, versionGroups, versionLines } from './store';
 import { BreakKind, ChainReport, ExpectedEnd, StoredLine, verifyChain } from './verify-chain';
 import { aws, describeAwsError } from './writer';
+import { addCalendarYears, MS_PER_DAY } from '../../baseline/durations';
+import { AUDIT_RETENTION_YEARS } from '../../baseline/thresholds';
 
-/** Legal minimum of audit retention in years (HIPAA §164.316(b)(2)(i): six years); the config enforces the same. */
-export const MIN_AUDIT_YEARS = 6;
+/** Legal minimum of audit retention in years (HIPAA §164.316(b)(2)(i): six years): lib/baseline/thresholds.ts. */
+export const MIN_AUDIT_YEARS: number = AUDIT_RETENTION_YEARS.min;
 
 /** Everything the verifier can find wrong, beyond a break in the chain itself. */
 export type FindingKind =
@@ -105,7 +107,8 @@ export async function verifyS3Chain(s3: S3Client, opts: VerifyS3ChainOptions): P
       s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId })),
     );
     const written = h.LastModified ?? now;
-    const needed = new Date(written.getTime() + (opts.retentionYears * 365.25 - 1) * 86_400_000);
+    // N calendar years after the write, less one day of slack for S3 rounding a default retention to whole days.
+    const needed = new Date(addCalendarYears(written, opts.retentionYears).getTime() - MS_PER_DAY);
     if (h.ObjectLockMode !== 'COMPLIANCE')
       findings.push({
         kind: 'retention',

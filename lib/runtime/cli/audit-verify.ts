@@ -11,11 +11,12 @@ import { fetchPublicKey, publicKeyFromPem } from '../audit/checkpoint';
 import { STACK_OUTPUTS } from '../../baseline/contract';
 import { validateChainIds } from '../audit/record';
 import { MIN_AUDIT_YEARS, S3ChainReport, verifyS3Chain } from '../audit/verify-s3';
+import { AUDIT_RETENTION_YEARS } from '../../baseline/thresholds';
 import { auditS3Client } from '../audit/writer';
 import { parseCliArgs, runWhenMain } from './args';
 import { readOutputsFile } from './outputs';
 
-const USAGE = `usage: audit-verify --tenant <id> --writer <id> (--outputs <cdk-outputs.json> | --bucket <name> --retention-years <6-10>)
+const USAGE = `usage: audit-verify --tenant <id> --writer <id> (--outputs <cdk-outputs.json> | --bucket <name> --retention-years <${MIN_AUDIT_YEARS}-${AUDIT_RETENTION_YEARS.max}>)
                     [--public-key <pem file> | --checkpoint-key <KMS key id or ARN>] [--allow-empty] [--require-sealed]
                     [--json] [--region <region>] [--endpoint <url>]
   --outputs          the file "cdk deploy --outputs-file" wrote: gives the bucket (${STACK_OUTPUTS.auditBucket}), the audit years
@@ -89,9 +90,9 @@ export async function main(argv: string[], out = console.log, err = console.erro
     return 2;
   }
   const years = Number(yearsText);
-  if (!/^\d+$/.test(String(yearsText)) || years < MIN_AUDIT_YEARS || years > 10) {
+  if (!/^\d+$/.test(String(yearsText)) || years < MIN_AUDIT_YEARS || years > AUDIT_RETENTION_YEARS.max) {
     err(
-      `--retention-years got ${JSON.stringify(yearsText)}; must be a whole number of years from ${MIN_AUDIT_YEARS} (45 CFR 164.316(b)(2)(i)) to 10, as the config allows`,
+      `--retention-years got ${JSON.stringify(yearsText)}; must be a whole number of years from ${MIN_AUDIT_YEARS} (45 CFR 164.316(b)(2)(i)) to ${AUDIT_RETENTION_YEARS.max}, as the config allows`,
     );
     return 2;
   }

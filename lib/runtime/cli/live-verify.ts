@@ -8,6 +8,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { liveVerify } from '../live-verify';
 import { EXIT, parseCommand, runWhenMain, SetupError } from './args';
 import { auditTargets, OUTPUT_NAMES } from './outputs';
+import { AUDIT_RETENTION_YEARS } from '../../baseline/thresholds';
 import { Arn, auditYearsOption, bucketOption, kmsArnOption, regionOption } from './validate';
 
 export const USAGE = `usage: live-verify (--outputs <cdk-outputs.json> [--environment <name>] | --bucket <name> --audit-key <arn> [--key <arn>...])
@@ -17,9 +18,27 @@ export const USAGE = `usage: live-verify (--outputs <cdk-outputs.json> [--enviro
   --outputs <file>      the file "cdk deploy --all --outputs-file <file>" wrote
   --environment <name>  which environment, when the outputs file holds several
   --bucket, --audit-key, --key   the resources, instead of (or on top of) --outputs
-  --audit-years N       years the Object Lock retention must cover (default 7, at least 6)
+  --audit-years N       years the Object Lock retention must cover (at least ${AUDIT_RETENTION_YEARS.min}); default: the
+                        deployed value, the Audit stack's ${OUTPUT_NAMES.auditRetentionYears} output in --outputs
   --region R            default: the region of the key ARNs
 Exit codes: 0 as promised, 1 drift, 2 arguments or set-up (region, credentials, permissions).`;
+
+/**
+ * The audit years the deployment enforces, from the Audit stack's output: never assumed. Missing (no --outputs,
+ * or outputs of an Audit stack without the output) or not a whole number of years in range: a SetupError (exit 2).
+ */
+export function deployedAuditYears(outputs: Readonly<Record<string, string>>, file: string | undefined): number {
+  const name = OUTPUT_NAMES.auditRetentionYears;
+  const value = outputs[name];
+  if (value === undefined) {
+    throw new SetupError(
+      file
+        ? `--outputs ${file} has no ${name} output (the Audit stack writes it; redeploy it with this version, or pass --audit-years N); no default is assumed`
+        : `the audit years are unknown: pass --outputs with the Audit stack's ${name} output, or --audit-years N; no default is assumed`,
+    );
+  }
+  return auditYearsOption(`--outputs ${name}`, value);
+}
 
 /** The one account and region every ARN names; a SetupError when they disagree with each other or with --region. */
 export function placeOf(arns: ReadonlyArray<{ option: string; arn: Arn }>, region?: string): { account?: string; region: string } {
@@ -55,7 +74,7 @@ export async function main(
         bucket: { type: 'string' },
         'audit-key': { type: 'string' },
         key: { type: 'string', multiple: true },
-        'audit-years': { type: 'string', default: '7' },
+        'audit-years': { type: 'string' },
         region: { type: 'string' },
         json: { type: 'boolean', default: false },
       },
@@ -67,7 +86,7 @@ export async function main(
   if ('exit' in p) return p.exit;
   const v = p.values;
   try {
-    const years = auditYearsOption('--audit-years', v['audit-years']);
+    const given = v['audit-years'] === undefined ? undefined : auditYearsOption('--audit-years', v['audit-years']);
     const region = v.region === undefined ? undefined : regionOption('--region', v.region);
     if (v.environment !== undefined && !v.outputs) throw new SetupError('--environment chooses from an --outputs file; pass --outputs too');
     const { bucket, auditKey, outputs, deployment } = auditTargets(v);
@@ -83,6 +102,7 @@ export async function main(
       })),
       region,
     );
+    const years = given ?? deployedAuditYears(outputs, v.outputs);
     const where = `account ${place.account ?? '(of your credentials)'}, region ${place.region}${deployment ? `, environment ${deployment.environment}` : ''}`;
     const { s3, kms } = clients ?? { s3: new S3Client({ region: place.region }), kms: new KMSClient({ region: place.region }) };
     const checks = await liveVerify(s3, kms, { auditBucket: bucket, auditKeyArn: auditKey, keyArns: keys, auditRetentionYears: years });

@@ -1,16 +1,18 @@
 import * as fs from 'fs';
+import { DEPLOYED_STACK_NAME, KEY_OUTPUTS, STACK_OUTPUTS } from '../../baseline/contract';
 import { SetupError } from './args';
 import { environmentOption, parseArn } from './validate';
 
-/** Output names the stacks export for the runtime tools. */
+/** Output names the stacks export for the runtime tools (lib/baseline/contract.ts). */
 export const OUTPUT_NAMES = {
-  auditBucket: 'AuditBucketName',
-  auditKey: 'AuditKeyArn',
-  keys: ['AuditKeyArn', 'DatabaseKeyArn', 'BackupKeyArn', 'AppDataKeyArn'],
+  auditBucket: STACK_OUTPUTS.auditBucket,
+  auditKey: STACK_OUTPUTS.auditKey,
+  auditRetentionYears: STACK_OUTPUTS.auditRetentionYears,
+  keys: KEY_OUTPUTS,
 } as const;
 
-/** Stack ids of the reference deployment (lib/stage.ts); CloudFormation names them `<environment>-<id>`. */
-const STACK_NAME = /^([a-z][a-z0-9-]{1,18}[a-z0-9])-(Keys|Network|Audit|DrBackup|Data|Workers|Edge|Monitoring|Tenants\d{1,2})$/;
+/** Stack names of the reference deployment: `<environment>-<stack id>` (lib/baseline/contract.ts). */
+const STACK_NAME = DEPLOYED_STACK_NAME;
 
 /** One environment's outputs from a `cdk deploy --outputs-file` JSON, and where it is deployed. */
 export interface DeploymentOutputs {

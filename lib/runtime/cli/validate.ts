@@ -1,8 +1,9 @@
 /**
- * Checks of command-line values, with the same rules as the deployment config (one source: lib/config/schema.ts).
+ * Checks of command-line values, with the same rules as the deployment config (one source: lib/baseline/).
  * Each returns the checked value or throws a SetupError naming the option, the value and what is allowed.
  */
-import { AUDIT_RETENTION_YEARS, ENV_NAME, TENANT_ID } from '../../config/schema';
+import { ENV_NAME, TENANT_ID } from '../../baseline/contract';
+import { AUDIT_RETENTION_YEARS } from '../../baseline/thresholds';
 import { SetupError } from './args';
 
 const shown = (v: string) => JSON.stringify(v.length > 80 ? `${v.slice(0, 77)}...` : v);
@@ -30,9 +31,9 @@ export function environmentOption(option: string, value: string): string {
 /** Audit retention years: at least the legal minimum (45 CFR 164.316(b)(2)(i)), as `auditRetentionYears`. */
 export function auditYearsOption(option: string, value: string): number {
   const n = /^\d{1,3}$/.test(value) ? Number(value) : NaN;
-  if (!Number.isInteger(n) || n < AUDIT_RETENTION_YEARS.min || n > 100) {
+  if (!Number.isInteger(n) || n < AUDIT_RETENTION_YEARS.min || n > AUDIT_RETENTION_YEARS.constructMax) {
     throw new SetupError(
-      `${option} got ${shown(value)}; must be a whole number of years from ${AUDIT_RETENTION_YEARS.min} (the HIPAA minimum, 45 CFR 164.316(b)(2)(i)) to 100`,
+      `${option} got ${shown(value)}; must be a whole number of years from ${AUDIT_RETENTION_YEARS.min} (the HIPAA minimum, 45 CFR 164.316(b)(2)(i)) to ${AUDIT_RETENTION_YEARS.constructMax}`,
     );
   }
   return n;
