@@ -4,6 +4,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { acceptFinding, acceptNagFinding } from '../lib/baseline/acknowledge';
 import { DATA_CLASS_TAG, DataClass } from '../lib/baseline/contract';
+import { LOG_RETENTION_DAYS } from '../lib/baseline/thresholds';
 import { SecureBucket } from './secure-bucket';
 
 export interface AccessLogBucketProps {
@@ -26,8 +27,8 @@ export class AccessLogBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: AccessLogBucketProps) {
     super(scope, id);
-    if (!Number.isInteger(props.retentionDays) || props.retentionDays < 365) {
-      throw new Error(`AccessLogBucket retentionDays ${props.retentionDays} must be an integer of at least 365`);
+    if (!Number.isInteger(props.retentionDays) || props.retentionDays < LOG_RETENTION_DAYS.min) {
+      throw new Error(`AccessLogBucket retentionDays ${props.retentionDays} must be an integer of at least ${LOG_RETENTION_DAYS.min}`);
     }
     this.bucket = new SecureBucket(this, 'Secure', {
       sseS3Reason: SSE_S3_REASON,

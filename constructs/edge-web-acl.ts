@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { LOG_RETENTION_DAYS } from '../lib/baseline/thresholds';
 import { EncryptedLogGroup } from './encrypted-log-group';
 
 /** AWS managed rule groups every web ACL of ours carries. */
@@ -101,7 +102,7 @@ export class EdgeWebAcl extends Construct {
     const logGroupName = `aws-waf-logs-${props.name}`;
     this.logGroup = new EncryptedLogGroup(this, 'Logs', {
       encryptionKey: props.logsKey,
-      retentionDays: props.logRetentionDays ?? 365,
+      retentionDays: props.logRetentionDays ?? LOG_RETENTION_DAYS.min,
       logGroupName,
     }).logGroup;
     const stack = Stack.of(this);

@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { LOG_RETENTION_DAYS } from '../lib/baseline/thresholds';
 import { acceptFinding, acceptNagFinding } from '../lib/baseline/acknowledge';
 import { EncryptedLogGroup } from './encrypted-log-group';
 import { ManagedPolicyRole } from './managed-policy-role';
@@ -134,7 +135,7 @@ export class HipaaVpc extends Construct {
 
     this.flowLogGroup = new EncryptedLogGroup(this, 'FlowLogs', {
       encryptionKey: props.flowLogKey,
-      retentionDays: props.flowLogRetentionDays ?? 365,
+      retentionDays: props.flowLogRetentionDays ?? LOG_RETENTION_DAYS.min,
     }).logGroup;
     const flowLogRole = new ManagedPolicyRole(this, 'FlowLogRole', {
       assumedBy: new iam.ServicePrincipal('vpc-flow-logs.amazonaws.com', {

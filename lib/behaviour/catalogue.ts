@@ -1,3 +1,5 @@
+import { daysCoveringYears } from '../baseline/durations';
+import { AUDIT_RETENTION_YEARS } from '../baseline/thresholds';
 import { batchKey } from '../baseline/contract';
 import { AssemblyModel, ModelResource, ModelStack, UNRESOLVED } from './assembly-model';
 import { Destination, Interaction, InteractionPrincipal, InteractionResource, Reachability } from './interaction';
@@ -692,6 +694,8 @@ export function interactionCatalogue(m: AssemblyModel): Interaction[] {
   }
 
   // --- Audit records through the writer (the worker), and what nobody may do to them.
+  // A write under the default audit retention (the bucket's default Object Lock retention in days).
+  const LOCKED_DAYS = String(daysCoveringYears(AUDIT_RETENTION_YEARS.default));
   const writer = consumerRole;
   if (writer && auditBucket) {
     const p = role(m, writer);
@@ -710,7 +714,7 @@ export function interactionCatalogue(m: AssemblyModel): Interaction[] {
       actions: ['s3:PutObject'],
       resource: res(m, auditBucket, `/${key}`),
       endpoint: s3Endpoint,
-      context: { ...put, 's3:if-none-match': '*', 's3:object-lock-mode': 'COMPLIANCE', 's3:object-lock-remaining-retention-days': '2557' },
+      context: { ...put, 's3:if-none-match': '*', 's3:object-lock-mode': 'COMPLIANCE', 's3:object-lock-remaining-retention-days': LOCKED_DAYS },
       expect: 'allow',
       method: 'policy',
       controls: ['audit-worm'],
@@ -733,7 +737,7 @@ export function interactionCatalogue(m: AssemblyModel): Interaction[] {
       actions: ['s3:PutObject'],
       resource: res(m, auditBucket, `/${key}`),
       endpoint: s3Endpoint,
-      context: { ...put, 's3:object-lock-mode': 'COMPLIANCE', 's3:object-lock-remaining-retention-days': '2557' },
+      context: { ...put, 's3:object-lock-mode': 'COMPLIANCE', 's3:object-lock-remaining-retention-days': LOCKED_DAYS },
       expect: 'deny',
       method: 'policy',
       controls: ['audit-worm'],

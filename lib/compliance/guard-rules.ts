@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { guardRulesDir } from '../evidence/control-tower';
+import { guardRulesDir } from './control-tower';
 
 /** A Control Tower proactive control as bundled with `@cdklabs/cdk-validator-cfnguard`, read from its guard file. */
 export interface GuardRule {

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport } from 'aws-cdk-lib';
-import { guardRulesDir } from '../evidence/control-tower';
+import { guardRulesDir } from './control-tower';
 
 interface GuardRuleFile {
   /** File name without extension, e.g. `ct-s3-pr-1` (what `disabledRules` takes). */

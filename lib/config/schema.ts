@@ -158,10 +158,10 @@ export const FIELD_DESCRIPTIONS = {
   certificate: 'TLS certificate: {"mode": "existing", "arn": ...} (same region and account) or {"mode": "create"}.',
   alertEmails: 'Addresses subscribed to security and health alarms (each once, compared without case).',
   database: 'The PostgreSQL instance: instanceClass, allocatedStorageGiB, maxAllocatedStorageGiB, engineVersion.',
-  auditRetentionYears: `Years audit records are locked and kept (${AY.min} to ${AY.max}). Default: ${AY.default}. ${IMMUTABLE.auditRetentionYears}`,
+  auditRetentionYears: `Years audit records are locked and kept (${AY.min} to ${AY.max}). ${IMMUTABLE.auditRetentionYears}`,
   auditSigningPeriodMinutes:
     `Minutes between signed audit checkpoints (${SP.min} to ${SP.max}): records newer than the last checkpoint are reported as unsealed. Default: ${SP.default}.`,
-  backupRetentionDays: `Days each backup is kept and Vault Lock minimum (${BD.min} to ${BD.max}). Default: ${BD.default}. ${IMMUTABLE.backupRetentionDays}`,
+  backupRetentionDays: `Days each backup is kept and Vault Lock minimum (${BD.min} to ${BD.max}). ${IMMUTABLE.backupRetentionDays}`,
   guardDuty: 'GuardDuty detector: {"enabled": true} by default.',
   waf: 'WAF rate limits and the paths with a stricter limit.',
   workers:

@@ -6,7 +6,7 @@ import { NON_COMPLIANT, ResourceView, STRICT_RULES, StrictThresholds } from '../
 import { DeploymentConfig } from '../config/schema';
 import { behaviouralEvidence, NOT_PROVABLE_OFFLINE } from '../behaviour/evidence';
 import { describeValue, readStackTemplates, StackTemplate } from './assembly';
-import { controlTowerRuleNames } from './control-tower';
+import { controlTowerRuleNames } from '../compliance/control-tower';
 import { CONTROLS, ControlDefinition, HIPAA_SECTIONS } from './controls';
 import { ControlEvidence, ControlStatus, Evidence, EVIDENCE_SCHEMA_VERSION } from './schema';
 import { trustCenter } from './trust-center';

@@ -1,3 +1,4 @@
+import { KMS_KEY_ROTATION_DAYS } from '../baseline/thresholds';
 import { ResourceView, StrictThresholds } from '../compliance/rules';
 import { STRICT_RULES } from '../compliance/rules';
 import { DATA_CLASS_TAG, DataClass } from '../baseline/contract';
@@ -79,7 +80,7 @@ export const CONTROLS: readonly ControlDefinition[] = [
     values: (r) => ({
       description: r.props.Description,
       rotation: r.props.EnableKeyRotation,
-      rotationPeriodDays: r.props.RotationPeriodInDays ?? 365,
+      rotationPeriodDays: r.props.RotationPeriodInDays ?? KMS_KEY_ROTATION_DAYS.default,
       deletionWindowDays: r.props.PendingWindowInDays,
     }),
   },

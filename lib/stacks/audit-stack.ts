@@ -9,7 +9,8 @@ import { AuditCheckpointSealer } from '../../constructs/audit-checkpoint-sealer'
 import { AuditTrail } from '../../constructs/audit-trail';
 import { HipaaVpc } from '../../constructs/hipaa-vpc';
 import { STACK_OUTPUTS, AUDIT_RECORD_PREFIX } from '../baseline/contract';
-import { daysCoveringYears, WormAuditBucket } from '../../constructs/worm-audit-bucket';
+import { WormAuditBucket } from '../../constructs/worm-audit-bucket';
+import { daysCoveringYears } from '../baseline/durations';
 
 export interface AuditStackProps extends StackProps {
   readonly environmentName: string;

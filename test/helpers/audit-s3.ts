@@ -1,4 +1,5 @@
 import { S3Client } from '@aws-sdk/client-s3';
+import { daysCoveringYears } from '../../lib/baseline/durations';
 import { AuditEvent } from '../../lib/runtime/audit/record';
 import { auditS3Client } from '../../lib/runtime/audit/writer';
 import { S3Action, VersionedS3 } from './versioned-s3';
@@ -43,7 +44,7 @@ export interface AuditS3 {
 export async function startAuditS3(years = 7, maxKeys = 1000): Promise<AuditS3> {
   const model = new VersionedS3({ principals: PRINCIPALS, maxKeys });
   const endpoint = await model.start();
-  model.createBucket(BUCKET, { objectLock: true, defaultRetention: { mode: 'COMPLIANCE', days: Math.ceil(years * 365.25) } });
+  model.createBucket(BUCKET, { objectLock: true, defaultRetention: { mode: 'COMPLIANCE', days: daysCoveringYears(years) } });
   return {
     model,
     endpoint,
