@@ -8,22 +8,22 @@ import tseslint from 'typescript-eslint';
  */
 const LAYERS = [
   // Public entry points of the npm package (package.json "exports"): barrels that re-export several layers.
-  { type: 'package-api', pattern: ['lib/index.ts', 'lib/compliance/index.ts'], mode: 'file' },
-  { type: 'baseline', pattern: 'lib/baseline' },
-  { type: 'config', pattern: ['lib/config', 'lib/tenants.ts'], mode: 'full' },
-  { type: 'constructs', pattern: 'constructs' },
-  { type: 'stacks', pattern: ['lib/stacks', 'lib/stage.ts'], mode: 'full' },
-  { type: 'compliance', pattern: 'lib/compliance' },
-  { type: 'behaviour', pattern: 'lib/behaviour' },
-  { type: 'evidence', pattern: 'lib/evidence' },
-  { type: 'reports', pattern: 'lib/reports' },
-  { type: 'runtime', pattern: 'lib/runtime' },
-  { type: 'handlers', pattern: 'lib/handlers' },
-  { type: 'preflight', pattern: 'lib/preflight' },
+  { type: 'package-api', pattern: ['lib/index.ts', 'lib/compliance/index.ts'] },
+  { type: 'baseline', pattern: ['lib/baseline/**'] },
+  { type: 'config', pattern: ['lib/config/**', 'lib/tenants.ts'] },
+  { type: 'constructs', pattern: ['constructs/**'] },
+  { type: 'stacks', pattern: ['lib/stacks/**', 'lib/stage.ts'] },
+  { type: 'compliance', pattern: ['lib/compliance/**'] },
+  { type: 'behaviour', pattern: ['lib/behaviour/**'] },
+  { type: 'evidence', pattern: ['lib/evidence/**'] },
+  { type: 'reports', pattern: ['lib/reports/**'] },
+  { type: 'runtime', pattern: ['lib/runtime/**'] },
+  { type: 'handlers', pattern: ['lib/handlers/**'] },
+  { type: 'preflight', pattern: ['lib/preflight/**'] },
   // The CDK app and developer tools wire everything together.
-  { type: 'app', pattern: ['bin', 'lib/app.ts', 'lib/tools'], mode: 'full' },
-  { type: 'tests', pattern: ['test', 'bench', 'examples'] },
-];
+  { type: 'app', pattern: ['bin/**', 'lib/app.ts', 'lib/tools/**'] },
+  { type: 'tests', pattern: ['test/**', 'bench/**', 'examples/**'] },
+].map((layer) => ({ ...layer, mode: 'full' })); // patterns match whole paths from the project root
 
 /** Layer → the layers it may import (besides itself). */
 const MAY_IMPORT = {

@@ -714,7 +714,12 @@ export function interactionCatalogue(m: AssemblyModel): Interaction[] {
       actions: ['s3:PutObject'],
       resource: res(m, auditBucket, `/${key}`),
       endpoint: s3Endpoint,
-      context: { ...put, 's3:if-none-match': '*', 's3:object-lock-mode': 'COMPLIANCE', 's3:object-lock-remaining-retention-days': LOCKED_DAYS },
+      context: {
+        ...put,
+        's3:if-none-match': '*',
+        's3:object-lock-mode': 'COMPLIANCE',
+        's3:object-lock-remaining-retention-days': LOCKED_DAYS,
+      },
       expect: 'allow',
       method: 'policy',
       controls: ['audit-worm'],

@@ -13,7 +13,6 @@ import { DEFAULT_POSTGRES_VERSION, RDS_POSTGRES_VERSIONS, RDS_POSTGRES_VERSIONS_
 import { ALLOWED_REGION_NAMES, ALLOWED_REGIONS } from './regions';
 import { maxTenantsPerShard, overfullShards, TENANT_STACK_RESOURCES } from './shards';
 
-
 /**
  * Values that cannot be changed after the first deploy, and why. Named in every message about them and in
  * docs/configuration.md, so nobody learns it from a failed update.
@@ -21,8 +20,7 @@ import { maxTenantsPerShard, overfullShards, TENANT_STACK_RESOURCES } from './sh
 export const IMMUTABLE = {
   auditRetentionYears:
     "Set it right before the first deploy: the audit bucket's S3 Object Lock COMPLIANCE retention cannot be shortened for anything already written, by anyone.",
-  backupRetentionDays:
-    `Set it right before the first deploy: once the Vault Lock grace period (${VAULT_LOCK_CHANGEABLE_FOR_DAYS.default} days) ends, the vaults' minimum retention cannot be changed, by anyone.`,
+  backupRetentionDays: `Set it right before the first deploy: once the Vault Lock grace period (${VAULT_LOCK_CHANGEABLE_FOR_DAYS.default} days) ends, the vaults' minimum retention cannot be changed, by anyone.`,
 } as const;
 
 const TENANT_ID_RULE =
@@ -159,8 +157,7 @@ export const FIELD_DESCRIPTIONS = {
   alertEmails: 'Addresses subscribed to security and health alarms (each once, compared without case).',
   database: 'The PostgreSQL instance: instanceClass, allocatedStorageGiB, maxAllocatedStorageGiB, engineVersion.',
   auditRetentionYears: `Years audit records are locked and kept (${AY.min} to ${AY.max}). ${IMMUTABLE.auditRetentionYears}`,
-  auditSigningPeriodMinutes:
-    `Minutes between signed audit checkpoints (${SP.min} to ${SP.max}): records newer than the last checkpoint are reported as unsealed. Default: ${SP.default}.`,
+  auditSigningPeriodMinutes: `Minutes between signed audit checkpoints (${SP.min} to ${SP.max}): records newer than the last checkpoint are reported as unsealed. Default: ${SP.default}.`,
   backupRetentionDays: `Days each backup is kept and Vault Lock minimum (${BD.min} to ${BD.max}). ${IMMUTABLE.backupRetentionDays}`,
   guardDuty: 'GuardDuty detector: {"enabled": true} by default.',
   waf: 'WAF rate limits and the paths with a stricter limit.',
@@ -243,7 +240,9 @@ export const deploymentConfigSchema = z
                       .regex(RETENTION, {
                         error: `must be "none" (store nothing) or a duration such as 1h, 30d, 7y (from 1 hour to ${TENANT_DATA_RETENTION_YEARS.max} years)`,
                       })
-                      .refine((v) => retentionHours(v) <= MAX_RETENTION_HOURS, { error: `must be at most ${TENANT_DATA_RETENTION_YEARS.max} years` })
+                      .refine((v) => retentionHours(v) <= MAX_RETENTION_HOURS, {
+                        error: `must be at most ${TENANT_DATA_RETENTION_YEARS.max} years`,
+                      })
                       .optional(),
                   ]),
                 ) as Record<TenantDataClass, z.ZodOptional<z.ZodString>>,

@@ -172,7 +172,9 @@ describe('live verification of a deployed account', () => {
     expect(ok.out.join('\n')).toMatch(/ok +audit-bucket object lock retention: 7 years/);
     // An explicit --audit-years still wins over the output.
     const flag = io();
-    expect(await liveVerify(['--outputs', outputsFile({ AuditRetentionYears: '9' }), '--audit-years', '7'], clients, flag.o, flag.e)).toBe(0);
+    expect(await liveVerify(['--outputs', outputsFile({ AuditRetentionYears: '9' }), '--audit-years', '7'], clients, flag.o, flag.e)).toBe(
+      0,
+    );
   });
 
   test('a missing AuditRetentionYears output is a set-up error (exit 2) naming the output, never a default', async () => {
@@ -196,7 +198,9 @@ describe('live verification of a deployed account', () => {
     asDeployed();
     s3mock
       .on(GetObjectLockConfigurationCommand)
-      .resolves({ ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: days } } } });
+      .resolves({
+        ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: days } } },
+      });
     const c = io();
     expect(await liveVerify(['--outputs', outputsFile()], clients, c.o, c.e)).toBe(code);
   });

@@ -3,7 +3,6 @@ import { Readable } from 'stream';
 import { AUDIT_RECORD_PREFIX } from '../../baseline/contract';
 import { GetObjectCommand, ListObjectsV2Command, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
 
-
 export const isBatchKey = (key: string) => /\/\d{12}\.jsonl$/.test(key);
 
 /** Every batch key of a chain, in order, page by page. */
