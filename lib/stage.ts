@@ -1,5 +1,6 @@
 import { Stage, StageProps } from 'aws-cdk-lib';
 import { DEFAULT_DATABASE_PORT } from '../constructs/hipaa-postgres';
+import { STACK_IDS, tenantStackId } from './baseline/contract';
 import { Construct } from 'constructs';
 import { auditLogRetentionDays, availabilityZones, DeploymentConfig, retentionLifecycleDays, tenantRetention } from './config/schema';
 import { AuditStack } from './stacks/audit-stack';
@@ -37,14 +38,14 @@ export class HipaaStage extends Stage {
     const common = { env, terminationProtection: true };
 
     const auditTrailName = `hipaa-${config.environment}-audit`;
-    this.keys = new KeysStack(this, 'Keys', { ...common, environmentName: config.environment, auditTrailName });
-    this.network = new NetworkStack(this, 'Network', {
+    this.keys = new KeysStack(this, STACK_IDS.keys, { ...common, environmentName: config.environment, auditTrailName });
+    this.network = new NetworkStack(this, STACK_IDS.network, {
       ...common,
       cidr: config.vpcCidr,
       availabilityZones: availabilityZones(config),
       logsKey: this.keys.auditKey,
     });
-    this.audit = new AuditStack(this, 'Audit', {
+    this.audit = new AuditStack(this, STACK_IDS.audit, {
       ...common,
       environmentName: config.environment,
       trailName: auditTrailName,
@@ -57,7 +58,7 @@ export class HipaaStage extends Stage {
     });
 
     const drVaultName = `hipaa-${config.environment}-dr`;
-    this.drBackup = new DrBackupStack(this, 'DrBackup', {
+    this.drBackup = new DrBackupStack(this, STACK_IDS.drBackup, {
       env: { account: config.account, region: config.drRegion },
       terminationProtection: true,
       environmentName: config.environment,
@@ -65,7 +66,7 @@ export class HipaaStage extends Stage {
       minRetentionDays: config.backupRetentionDays,
       guardDuty: config.guardDuty.enabled,
     });
-    this.data = new DataStack(this, 'Data', {
+    this.data = new DataStack(this, STACK_IDS.data, {
       ...common,
       environmentName: config.environment,
       network: this.network.network,
@@ -88,7 +89,7 @@ export class HipaaStage extends Stage {
     // The backup plan copies into the DR vault by name: that vault must exist first.
     this.data.addStackDependency(this.drBackup, 'backup copies go to the DR-region vault');
 
-    this.workers = new WorkersStack(this, 'Workers', {
+    this.workers = new WorkersStack(this, STACK_IDS.workers, {
       ...common,
       network: this.network.network,
       logsKey: this.keys.auditKey,
@@ -113,7 +114,7 @@ export class HipaaStage extends Stage {
     // stack (the tenant's role, access point and policy go) instead of leaving it deployed, unseen by cdk deploy.
     for (let k = 0; k < config.tenantShards; k++) {
       this.tenants.push(
-        new TenantsStack(this, `Tenants${k}`, {
+        new TenantsStack(this, tenantStackId(k), {
           ...common,
           environmentName: config.environment,
           tenants: shards.get(k) ?? [],
@@ -126,7 +127,7 @@ export class HipaaStage extends Stage {
       );
     }
 
-    this.edge = new EdgeStack(this, 'Edge', {
+    this.edge = new EdgeStack(this, STACK_IDS.edge, {
       ...common,
       environmentName: config.environment,
       network: this.network.network,
@@ -138,7 +139,7 @@ export class HipaaStage extends Stage {
       waf: config.waf,
     });
 
-    this.monitoring = new MonitoringStack(this, 'Monitoring', {
+    this.monitoring = new MonitoringStack(this, STACK_IDS.monitoring, {
       ...common,
       alertsKey: this.keys.auditKey,
       alertEmails: config.alertEmails,

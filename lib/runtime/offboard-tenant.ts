@@ -5,7 +5,8 @@ import {
   ListResourceTagsCommand,
   ScheduleKeyDeletionCommand,
 } from '@aws-sdk/client-kms';
-import { TENANT_ID, TENANT_TAG, tenantKeyAlias } from '../baseline/contract';
+import { DATA_CLASS_TAG, TENANT_ID, TENANT_TAG, tenantKeyAlias } from '../baseline/contract';
+import { MS_PER_DAY } from '../baseline/durations';
 import { KMS_KEY_DELETION_WINDOW_DAYS } from '../baseline/thresholds';
 import { AuditLogWriter } from './audit/writer';
 import { SetupError, setupErrorFromAws } from './setup-error';
@@ -72,7 +73,7 @@ export async function planOffboarding(kms: KMSClient, tenant: string, keyId: str
       `key ${m.Arn} is not tagged ${TENANT_TAG}=${tenant} (found ${JSON.stringify(t[TENANT_TAG] ?? null)}); refusing: it may be shared or another tenant's`,
     );
   }
-  if (t['hipaa-stack:data-class'] !== undefined || t['hipaa-stack:shared'] !== undefined) {
+  if (t[DATA_CLASS_TAG] !== undefined || t['hipaa-stack:shared'] !== undefined) {
     throw new OffboardRefused(`key ${m.Arn} is a shared data-class key (${JSON.stringify(t)}); refusing`);
   }
   const aliases = await aws(`listing the aliases of ${m.Arn}`, () => kms.send(new ListAliasesCommand({ KeyId: m.KeyId })));
@@ -126,7 +127,7 @@ export async function offboardTenant(
   let deletionDate: Date;
   try {
     const r = await kms.send(new ScheduleKeyDeletionCommand({ KeyId: plan.keyArn, PendingWindowInDays: plan.pendingWindowDays }));
-    deletionDate = r.DeletionDate ?? new Date(Date.now() + plan.pendingWindowDays * 86_400_000);
+    deletionDate = r.DeletionDate ?? new Date(Date.now() + plan.pendingWindowDays * MS_PER_DAY);
   } catch (e) {
     await record('failure').catch(() => undefined);
     throw setupErrorFromAws(e, `scheduling deletion of ${plan.keyArn}`);

@@ -2,6 +2,7 @@ import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { HipaaKey } from '../../constructs/hipaa-key';
+import { STACK_OUTPUTS } from '../baseline/contract';
 
 export interface KeysStackProps extends StackProps {
   /** Environment name, used in key aliases. */
@@ -51,10 +52,10 @@ export class KeysStack extends Stack {
     this.dataKeyAliasName = appData.aliasName;
 
     for (const [name, key] of Object.entries({
-      AuditKeyArn: this.auditKey,
-      DatabaseKeyArn: this.databaseKey,
-      BackupKeyArn: this.backupKey,
-      AppDataKeyArn: this.dataKey,
+      [STACK_OUTPUTS.auditKey]: this.auditKey,
+      [STACK_OUTPUTS.databaseKey]: this.databaseKey,
+      [STACK_OUTPUTS.backupKey]: this.backupKey,
+      [STACK_OUTPUTS.appDataKey]: this.dataKey,
     })) {
       new CfnOutput(this, name, { value: key.keyArn, description: 'Customer-managed key (live-verify, audit writer)' });
     }

@@ -1,5 +1,6 @@
 import { DescribeCertificateCommand } from '@aws-sdk/client-acm';
 import { GetHostedZoneCommand } from '@aws-sdk/client-route-53';
+import { MS_PER_DAY } from '../../baseline/durations';
 import { errorName, errorRow } from '../errors';
 import { Check, CheckResult } from '../types';
 
@@ -64,7 +65,7 @@ export const checkCertificate: Check = async ({ config, clients, account }) => {
         ];
       }
       if (c?.Status === 'ISSUED') {
-        const days = c.NotAfter ? Math.floor((c.NotAfter.getTime() - Date.now()) / 86_400_000) : undefined;
+        const days = c.NotAfter ? Math.floor((c.NotAfter.getTime() - Date.now()) / MS_PER_DAY) : undefined;
         const imported = c.Type === 'IMPORTED';
         if (imported && days !== undefined && days < 30) {
           return [
