@@ -8,7 +8,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { AUDIT_CHECKPOINT_PREFIX, AUDIT_PREFIX } from '../lib/baseline/contract';
+import { AUDIT_CHECKPOINT_PREFIX, AUDIT_PREFIX, HANDLER_ENV } from '../lib/baseline/contract';
 import { AUDIT_RETENTION_YEARS, AUDIT_SIGNING_PERIOD_MINUTES, KMS_KEY_DELETION_WINDOW_DAYS } from '../lib/baseline/thresholds';
 import { ManagedPolicyRole } from './managed-policy-role';
 import { PrivateWorker } from './private-worker';
@@ -102,10 +102,10 @@ export class AuditCheckpointSealer extends Construct {
       memorySize: 512,
       timeout: Duration.minutes(15),
       environment: {
-        AUDIT_BUCKET: props.bucket.bucketName,
-        AUDIT_BUCKET_KEY_ARN: props.bucketKey.keyArn,
-        CHECKPOINT_KEY_ARN: this.signingKey.keyArn,
-        AUDIT_RETENTION_YEARS: String(props.retentionYears),
+        [HANDLER_ENV.auditBucket]: props.bucket.bucketName,
+        [HANDLER_ENV.auditBucketKeyArn]: props.bucketKey.keyArn,
+        [HANDLER_ENV.checkpointKeyArn]: this.signingKey.keyArn,
+        [HANDLER_ENV.auditRetentionYears]: String(props.retentionYears),
       },
     });
     this.function = this.worker.function;

@@ -6,15 +6,13 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { acceptFinding } from '../lib/baseline/acknowledge';
+import { DEFAULT_DATABASE_PORT } from '../lib/baseline/contract';
 import { RDS_BACKUP_RETENTION_DAYS, SECRET_ROTATION_DAYS } from '../lib/baseline/thresholds';
 import { EncryptedLogGroup } from './encrypted-log-group';
 import { ManagedPolicyRole } from './managed-policy-role';
 
-/**
- * The port the database listens on. Not the engine default 5432: Control Tower CT.RDS.PR.20 requires a
- * non-default port, so scans for 5432 find nothing here.
- */
-export const DEFAULT_DATABASE_PORT = 5433;
+// Public API of hipaa-stack/constructs; defined once in lib/baseline/contract.ts (the handlers read it too).
+export { DEFAULT_DATABASE_PORT };
 
 /** Characters left out of generated passwords (they break connection strings and shells). */
 const EXCLUDED_PASSWORD_CHARACTERS = ' %+~`#$&*()|[]{}:;<>?!\'/@"\\';

@@ -36,6 +36,24 @@ export const DEPLOYED_STACK_NAME = new RegExp(
  */
 export const TENANT_ID = /^[a-z][a-z0-9]{2,31}$/;
 
+/**
+ * The port the database listens on. Not the engine default 5432: Control Tower CT.RDS.PR.20 requires a
+ * non-default port, so scans for 5432 find nothing here.
+ */
+export const DEFAULT_DATABASE_PORT = 5433;
+
+/** Environment variables the stacks and constructs set for the Lambda handlers in lib/handlers/. */
+export const HANDLER_ENV = {
+  auditBucket: 'AUDIT_BUCKET',
+  auditBucketKeyArn: 'AUDIT_BUCKET_KEY_ARN',
+  auditKeyArn: 'AUDIT_KEY_ARN',
+  checkpointKeyArn: 'CHECKPOINT_KEY_ARN',
+  auditRetentionYears: 'AUDIT_RETENTION_YEARS',
+  dbHost: 'DB_HOST',
+  dbPort: 'DB_PORT',
+  dbSecretArn: 'DB_SECRET_ARN',
+} as const;
+
 /** Names of the stack outputs the runtime tools read (`cdk deploy --outputs-file`). */
 export const STACK_OUTPUTS = {
   /** Audit stack: the WORM audit bucket. */

@@ -39,7 +39,9 @@ const MAX_RETENTION_HOURS = hoursCoveringYears(TENANT_DATA_RETENTION_YEARS.max);
 export function retentionHours(value: string): number {
   if (value === 'none') return 0;
   const n = Number(value.slice(0, -1));
-  return { h: () => n, d: () => n * HOURS_PER_DAY, y: () => hoursCoveringYears(n) }[value.slice(-1) as 'h' | 'd' | 'y']();
+  const unit = value.slice(-1);
+  if (!Number.isInteger(n) || n < 0) return NaN; // not a retention value: the regex check names the problem
+  return unit === 'h' ? n : unit === 'd' ? n * HOURS_PER_DAY : unit === 'y' ? hoursCoveringYears(n) : NaN;
 }
 
 /**

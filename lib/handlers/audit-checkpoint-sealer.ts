@@ -5,6 +5,7 @@
  * its error metric and dead-letter queue show it.
  */
 import { KMSClient } from '@aws-sdk/client-kms';
+import { HANDLER_ENV } from '../baseline/contract';
 import { fetchPublicKey, kmsSigner } from '../runtime/audit/checkpoint';
 import { sealChains, SealResult } from '../runtime/audit/sealer';
 import { auditS3Client } from '../runtime/audit/writer';
@@ -16,16 +17,16 @@ function env(name: string): string {
 }
 
 export async function handler(): Promise<SealResult[]> {
-  const keyId = env('CHECKPOINT_KEY_ARN');
+  const keyId = env(HANDLER_ENV.checkpointKeyArn);
   const kms = new KMSClient({});
   const results = await sealChains({
     s3: auditS3Client(),
-    bucket: env('AUDIT_BUCKET'),
-    bucketKeyId: env('AUDIT_BUCKET_KEY_ARN'),
+    bucket: env(HANDLER_ENV.auditBucket),
+    bucketKeyId: env(HANDLER_ENV.auditBucketKeyArn),
     keyId,
     sign: kmsSigner(kms, keyId),
     publicKey: await fetchPublicKey(kms, keyId),
-    retentionYears: Number(env('AUDIT_RETENTION_YEARS')),
+    retentionYears: Number(env(HANDLER_ENV.auditRetentionYears)),
   });
   console.log(JSON.stringify({ sealed: results.filter((r) => r.checkpoint), skipped: results.filter((r) => r.skipped) }));
   const refused = results.filter((r) => r.skipped?.startsWith('not sealed'));

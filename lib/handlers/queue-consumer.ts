@@ -2,6 +2,7 @@ import { randomUUID } from 'crypto';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { AuditLogWriter } from '../runtime/audit/writer';
+import { DEFAULT_DATABASE_PORT, HANDLER_ENV } from '../baseline/contract';
 
 /** A job on the work queue. Jobs carry ids, never PHI: the data stays in the database. */
 export interface Job {
@@ -43,9 +44,9 @@ interface DbEndpoint {
  * (`tenant_<id>`) with an IAM authentication token, which that role alone may request (rds-db:connect).
  */
 function databaseEndpoint(): DbEndpoint {
-  const host = process.env.DB_HOST;
-  if (!host) throw new Error('DB_HOST is not set');
-  return { host, port: Number(process.env.DB_PORT ?? 5433) };
+  const host = process.env[HANDLER_ENV.dbHost];
+  if (!host) throw new Error(`${HANDLER_ENV.dbHost} is not set`);
+  return { host, port: Number(process.env[HANDLER_ENV.dbPort] ?? DEFAULT_DATABASE_PORT) };
 }
 
 /** The database login a job of this tenant uses (IAM-authenticated, created by the tenant provisioner). */
@@ -61,10 +62,10 @@ export interface AuditTarget {
 }
 
 function auditTargetFromEnvironment(): AuditTarget {
-  const bucket = process.env.AUDIT_BUCKET;
-  const kmsKeyId = process.env.AUDIT_KEY_ARN;
-  if (!bucket) throw new Error('AUDIT_BUCKET is not set');
-  if (!kmsKeyId) throw new Error('AUDIT_KEY_ARN is not set');
+  const bucket = process.env[HANDLER_ENV.auditBucket];
+  const kmsKeyId = process.env[HANDLER_ENV.auditKeyArn];
+  if (!bucket) throw new Error(`${HANDLER_ENV.auditBucket} is not set`);
+  if (!kmsKeyId) throw new Error(`${HANDLER_ENV.auditKeyArn} is not set`);
   return { s3: new S3Client({}), bucket, kmsKeyId, writerId: `consumer-${randomUUID()}` };
 }
 

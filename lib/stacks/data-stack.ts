@@ -11,6 +11,7 @@ import { HipaaVpc } from '../../constructs/hipaa-vpc';
 import { PhiDataBucket, TenantLifecycle } from '../../constructs/phi-data-bucket';
 import { PrivateWorker } from '../../constructs/private-worker';
 import { acceptFinding, acceptNagFinding } from '../baseline/acknowledge';
+import { HANDLER_ENV } from '../baseline/contract';
 import { rdsBackupRetentionDaysFor } from '../baseline/thresholds';
 
 export interface DataStackProps extends StackProps {
@@ -117,7 +118,7 @@ export class DataStack extends Stack {
       dataKeyAliasName: props.dataKeyAliasName,
       reservedConcurrency: props.provisionerReservedConcurrency,
       timeout: Duration.minutes(2),
-      environment: { DB_SECRET_ARN: this.postgres.secret.secretArn },
+      environment: { [HANDLER_ENV.dbSecretArn]: this.postgres.secret.secretArn },
     });
     this.tenantDatabaseProvisioner.grantReadSecret(this.postgres.secret);
     // Its own security group: the endpoints (Secrets Manager, KMS), S3 (the CloudFormation response bucket,

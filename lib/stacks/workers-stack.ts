@@ -11,7 +11,7 @@ import { Construct } from 'constructs';
 import { EncryptedQueue } from '../../constructs/encrypted-queue';
 import { HipaaVpc } from '../../constructs/hipaa-vpc';
 import { PrivateWorker } from '../../constructs/private-worker';
-import { AUDIT_RECORD_PREFIX } from '../baseline/contract';
+import { AUDIT_RECORD_PREFIX, HANDLER_ENV } from '../baseline/contract';
 
 export interface WorkersStackProps extends StackProps {
   readonly network: HipaaVpc;
@@ -83,10 +83,10 @@ export class WorkersStack extends Stack {
       // No master secret: the consumer assumes the tenant's role and connects as the tenant's login with an
       // IAM authentication token (rds-db:connect on that login only, granted by TenantResources).
       environment: {
-        DB_HOST: props.database.dbInstanceEndpointAddress,
-        DB_PORT: String(props.databasePort),
-        AUDIT_BUCKET: props.auditBucket.bucketName,
-        AUDIT_KEY_ARN: props.auditKey.keyArn,
+        [HANDLER_ENV.dbHost]: props.database.dbInstanceEndpointAddress,
+        [HANDLER_ENV.dbPort]: String(props.databasePort),
+        [HANDLER_ENV.auditBucket]: props.auditBucket.bucketName,
+        [HANDLER_ENV.auditKeyArn]: props.auditKey.keyArn,
       },
     });
     this.grantAuditWriter(this.consumer, props.auditBucket, props.auditKey);
