@@ -4,7 +4,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { acceptFinding, acceptNagFinding } from '../lib/baseline/acknowledge';
 import { DATA_CLASS_TAG, DataClass } from '../lib/baseline/contract';
-import { LOG_RETENTION_DAYS } from '../lib/baseline/thresholds';
+import { LOG_RETENTION_DAYS, NONCURRENT_VERSION_DAYS } from '../lib/baseline/thresholds';
 import { SecureBucket } from './secure-bucket';
 
 export interface AccessLogBucketProps {
@@ -36,7 +36,7 @@ export class AccessLogBucket extends Construct {
         {
           id: 'expire-access-logs',
           expiration: Duration.days(props.retentionDays),
-          noncurrentVersionExpiration: Duration.days(30),
+          noncurrentVersionExpiration: Duration.days(NONCURRENT_VERSION_DAYS.default),
           abortIncompleteMultipartUploadAfter: Duration.days(7),
         },
       ],
@@ -70,7 +70,7 @@ export class AccessLogBucket extends Construct {
     acceptFinding(resource, {
       ruleId: 'cdk-validator-cfnguard::s3_bucket_object_lock_enabled_check',
       reason: 'S3 server access logs cannot be delivered to a bucket with an Object Lock default retention.',
-      compensatingControl: `versioning keeps every overwritten or deleted log object for 30 days, CloudTrail S3 data events record every delete; ${sameControls}`,
+      compensatingControl: `versioning keeps every overwritten or deleted log object for ${NONCURRENT_VERSION_DAYS.default} days, CloudTrail S3 data events record every delete; ${sameControls}`,
     });
     acceptNagFinding(resource, 'S3BucketReplicationEnabled', {
       reason: 'Access logs are operational request metadata; cross-region replication of them is not required for recovery of PHI.',

@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { DATA_CLASS_TAG, DataClass } from '../lib/baseline/contract';
+import { NONCURRENT_VERSION_DAYS } from '../lib/baseline/thresholds';
 import { SecureBucket } from './secure-bucket';
 
 export interface TenantLifecycle {
@@ -37,7 +38,7 @@ export class PhiDataBucket extends Construct {
       {
         id: 'abort-incomplete-uploads',
         abortIncompleteMultipartUploadAfter: Duration.days(1),
-        noncurrentVersionExpiration: Duration.days(30),
+        noncurrentVersionExpiration: Duration.days(NONCURRENT_VERSION_DAYS.default),
       },
     ];
     for (const t of props.tenants) {

@@ -8,6 +8,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acceptFinding } from '../lib/baseline/acknowledge';
+import { LOG_RETENTION_DAYS } from '../lib/baseline/thresholds';
 import { EncryptedLogGroup } from './encrypted-log-group';
 import { EncryptedQueue } from './encrypted-queue';
 import { ManagedPolicyRole } from './managed-policy-role';
@@ -124,7 +125,7 @@ export class PrivateWorker extends Construct implements iam.IGrantable, ec2.ICon
 
     const logGroup = new EncryptedLogGroup(this, 'Logs', {
       encryptionKey: props.logsKey,
-      retentionDays: props.logRetentionDays ?? 365,
+      retentionDays: props.logRetentionDays ?? LOG_RETENTION_DAYS.min,
       removalPolicy: RemovalPolicy.RETAIN,
     }).logGroup;
 

@@ -65,6 +65,14 @@ export function rdsBackupRetentionDaysFor(backupRetentionDays: number): number {
   return Math.min(backupRetentionDays, RDS_BACKUP_RETENTION_DAYS.max);
 }
 
+/** Days versioned buckets keep an overwritten or deleted object version (PHI and access-log buckets). */
+export const NONCURRENT_VERSION_DAYS = {
+  default: 30,
+  hipaa: ['164.312(c)(1)', '164.308(a)(7)(ii)(A)'],
+  nist: ['SI-12', 'CP-9'],
+  why: 'An overwrite or delete by mistake or malice can be undone for a month; daily backups keep longer history.',
+} as const;
+
 /** Vault Lock grace period: days after which a compliance-mode lock can no longer be changed or removed. */
 export const VAULT_LOCK_CHANGEABLE_FOR_DAYS = {
   /** AWS Backup's minimum grace period for compliance mode is 3 days (ChangeableForDays). */
@@ -158,4 +166,5 @@ export const THRESHOLDS = {
   tls: TLS,
   auditSigningPeriodMinutes: AUDIT_SIGNING_PERIOD_MINUTES,
   tenantDataRetentionYears: TENANT_DATA_RETENTION_YEARS,
+  noncurrentVersionDays: NONCURRENT_VERSION_DAYS,
 } as const satisfies Record<string, ThresholdReference>;

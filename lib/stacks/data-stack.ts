@@ -12,7 +12,7 @@ import { PhiDataBucket, TenantLifecycle } from '../../constructs/phi-data-bucket
 import { PrivateWorker } from '../../constructs/private-worker';
 import { acceptFinding, acceptNagFinding } from '../baseline/acknowledge';
 import { HANDLER_ENV } from '../baseline/contract';
-import { rdsBackupRetentionDaysFor } from '../baseline/thresholds';
+import { NONCURRENT_VERSION_DAYS, rdsBackupRetentionDaysFor } from '../baseline/thresholds';
 
 export interface DataStackProps extends StackProps {
   readonly environmentName: string;
@@ -96,16 +96,14 @@ export class DataStack extends Stack {
     acceptNagFinding(this.phiBucket.node.defaultChild!, 'S3BucketReplicationEnabled', {
       reason:
         'Object-level replication to the DR region would need a replica bucket and a replica of every tenant key there, managed from a DR-region stack; not built yet.',
-      compensatingControl:
-        'AWS Backup takes daily recovery points of the bucket into the locked vault and copies each to the DR region; versioning keeps overwritten objects 30 days',
+      compensatingControl: `AWS Backup takes daily recovery points of the bucket into the locked vault and copies each to the DR region; versioning keeps overwritten objects ${NONCURRENT_VERSION_DAYS.default} days`,
     });
 
     acceptFinding(this.phiBucket.node.defaultChild!, {
       ruleId: 'cdk-validator-cfnguard::s3_bucket_object_lock_enabled_check',
       reason:
         'Tenant data must be deletable when its configured retention ends (1 hour to 7 years, or none) and when a tenant is offboarded; Object Lock would forbid both. Audit records, which must not be deletable, live in the WORM audit bucket.',
-      compensatingControl:
-        "versioning (overwritten or deleted objects kept 30 days), daily AWS Backup recovery points in a Vault-Locked vault copied to the DR region, object access only through each tenant's access point, CloudTrail S3 data events",
+      compensatingControl: `versioning (overwritten or deleted objects kept ${NONCURRENT_VERSION_DAYS.default} days), daily AWS Backup recovery points in a Vault-Locked vault copied to the DR region, object access only through each tenant's access point, CloudTrail S3 data events`,
     });
 
     this.tenantDatabaseProvisioner = new PrivateWorker(this, 'TenantDatabaseProvisioner', {

@@ -13,11 +13,12 @@ import { setupErrorFromAws } from '../setup-error';
 import { EXIT, parseCommand, runWhenMain, SetupError } from './args';
 import { placeOf } from './live-verify';
 import { auditTargets } from './outputs';
+import { KMS_KEY_DELETION_WINDOW_DAYS } from '../../baseline/thresholds';
 import { Arn, actorOption, bucketOption, environmentOption, kmsArnOption, regionOption, tenantIdOption } from './validate';
 
 export const USAGE = `usage: tenant-offboard --tenant <id> --actor <who> (--outputs <file> [--environment <name>] | --environment <name> --bucket <audit bucket> --audit-key <arn>)
                        [--key <key arn>] [--region R] [--confirm]
-  Schedules deletion of the tenant's own KMS key (30 days; cancel with "aws kms cancel-key-deletion") after
+  Schedules deletion of the tenant's own KMS key (${KMS_KEY_DELETION_WINDOW_DAYS.required} days; cancel with "aws kms cancel-key-deletion") after
   checking that the key is the tenant's, in that environment's account and region, with exactly the alias
   alias/hipaa/<environment>/tenant/<id>. The outcome goes to the same environment's audit log.
   Without --confirm it is a dry run: it prints the plan and changes nothing.
