@@ -1,7 +1,7 @@
 import { NAG_PACKS } from '../baseline/acknowledge';
 
 /**
- * The exact call that accepts a finding (lib/compliance/acknowledge.ts): `acceptNagFinding` for a rule of the
+ * The exact call that accepts a finding (lib/baseline/acknowledge.ts): `acceptNagFinding` for a rule of the
  * cdk-nag HIPAA Security or NIST 800-53 R5 packs (it accepts the rule in both, as they share rule names),
  * `acceptFinding` with the full rule id for anything else. `construct` is the code expression for the
  * narrowest construct that carries the finding.
