@@ -87,6 +87,8 @@ export class WorkersStack extends Stack {
         DB_PORT: String(props.databasePort),
         AUDIT_BUCKET: props.auditBucket.bucketName,
         AUDIT_KEY_ARN: props.auditKey.keyArn,
+        // One audit chain per tenant per concurrency slot (not per cold start): see queue-consumer.ts.
+        AUDIT_WRITER_SLOTS: String(props.reservedConcurrency.consumer),
       },
     });
     this.grantAuditWriter(this.consumer, props.auditBucket, props.auditKey);
