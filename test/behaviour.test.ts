@@ -28,6 +28,8 @@ describe('the interaction catalogue covers what the design relies on', () => {
     'consumer-receives-work',
     'writer-appends-audit-records',
     'writer-cannot-overwrite-audit-records',
+    'writer-appends-with-default-retention',
+    'writer-cannot-shorten-audit-retention',
     'nobody-deletes-locked-audit-versions',
     'nobody-shortens-audit-retention',
     'provisioner-reads-master-secret',

@@ -716,6 +716,33 @@ export function interactionCatalogue(m: AssemblyModel): Interaction[] {
       controls: ['audit-worm'],
     });
     add({
+      id: 'writer-appends-with-default-retention',
+      title: "The audit writer appends a new audit object locked by the bucket's default retention (no retention headers)",
+      principal: p,
+      actions: ['s3:PutObject'],
+      resource: res(m, auditBucket, `/${key}`),
+      endpoint: s3Endpoint,
+      // No s3:object-lock-* keys: the request carries no retention, so the retention-floor Deny does not match.
+      context: { ...put, 's3:if-none-match': '*' },
+      expect: 'allow',
+      method: 'policy',
+      controls: ['audit-worm'],
+    });
+    add({
+      id: 'writer-cannot-shorten-audit-retention',
+      title: 'The audit writer cannot store an audit object with a retention shorter than the audit years',
+      principal: p,
+      actions: ['s3:PutObject'],
+      resource: res(m, auditBucket, `/${key}`),
+      endpoint: s3Endpoint,
+      context: { ...put, 's3:if-none-match': '*', 's3:object-lock-mode': 'COMPLIANCE', 's3:object-lock-remaining-retention-days': '30' },
+      expect: 'deny',
+      method: 'policy',
+      controls: ['audit-worm'],
+      basis:
+        'https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html (s3:object-lock-remaining-retention-days in the bucket policy limits the allowable retention periods)',
+    });
+    add({
       id: 'writer-uses-audit-key',
       title: 'The audit writer encrypts with the audit key through S3',
       principal: p,
