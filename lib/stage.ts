@@ -64,6 +64,7 @@ export class HipaaStage extends Stage {
       vaultName: drVaultName,
       minRetentionDays: config.backupRetentionDays,
       guardDuty: config.guardDuty.enabled,
+      primaryRegion: config.region,
     });
     this.data = new DataStack(this, 'Data', {
       ...common,
