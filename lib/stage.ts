@@ -65,6 +65,7 @@ export class HipaaStage extends Stage {
       vaultName: drVaultName,
       minRetentionDays: config.backupRetentionDays,
       guardDuty: config.guardDuty.enabled,
+      primaryRegion: config.region,
     });
     this.data = new DataStack(this, STACK_IDS.data, {
       ...common,

@@ -48,16 +48,32 @@ describe('WORM audit bucket', () => {
     expect(auditBucket().UpdateReplacePolicy).toBe('Retain');
   });
 
-  test('the lifecycle never expires an object before its retention ends', () => {
-    const rules = auditBucket().Properties.LifecycleConfiguration.Rules as Array<Record<string, number>>;
-    for (const r of rules) {
-      if (r.ExpirationInDays !== undefined) expect(r.ExpirationInDays).toBeGreaterThanOrEqual(SEVEN_YEARS_DAYS);
-      if (r.NoncurrentVersionExpiration !== undefined) {
-        expect((r.NoncurrentVersionExpiration as unknown as { NoncurrentDays: number }).NoncurrentDays).toBeGreaterThanOrEqual(
-          SEVEN_YEARS_DAYS,
-        );
-      }
-    }
+  test('what is kept is what is stated: current versions for the audit years, noncurrent ones for a day past their lock', () => {
+    const rules = auditBucket().Properties.LifecycleConfiguration.Rules as Array<Record<string, unknown>>;
+    const expiring = rules.filter((r) => r.ExpirationInDays !== undefined || r.NoncurrentVersionExpiration !== undefined);
+    expect(expiring).toEqual([
+      expect.objectContaining({
+        ExpirationInDays: 2557 /* 7 calendar years from any start: 7 * 365 + 2 leap days */,
+        NoncurrentVersionExpiration: { NoncurrentDays: 1 },
+      }),
+    ]);
+  });
+
+  test('the bucket policy refuses, to anyone, a retention shorter than the audit years (default-retention PUTs carry no such key)', () => {
+    const logicalId = Object.keys(audit().findResources('AWS::S3::Bucket', { Properties: { ObjectLockEnabled: true } }))[0];
+    const policy = Object.values(audit().findResources('AWS::S3::BucketPolicy')).find((p) => p.Properties.Bucket.Ref === logicalId)!;
+    expect(policy.Properties.PolicyDocument.Statement).toEqual(
+      expect.arrayContaining([
+        {
+          Sid: 'DenyRetentionShorterThanAuditYears',
+          Effect: 'Deny',
+          Principal: { AWS: '*' },
+          Action: ['s3:PutObject', 's3:PutObjectRetention'],
+          Resource: expect.anything(),
+          Condition: { NumericLessThan: { 's3:object-lock-remaining-retention-days': 2555 } },
+        },
+      ]),
+    );
   });
 
   test('the bucket policy denies requests without TLS and with TLS below 1.2', () => {

@@ -4,6 +4,7 @@ import { behaviourRun } from './behaviour/reference';
 import {
   alertsTopicPolicyWithoutCloudWatch,
   apiInDatabaseSecurityGroup,
+  auditBucketWithoutRetentionFloor,
   consumerReadsMasterSecret,
   noS3Egress,
   phiBucketDeniesDirectRequests,
@@ -101,4 +102,14 @@ test('the queue consumer reading the master secret', async () => {
   expect(v.message).toMatch(
     /^\[consumer-cannot-read-master-secret\] Workers\/Consumer\/Role → secretsmanager:GetSecretValue on Data\/Postgres\/Instance\/Secret: expected deny, got allowed: .*allowed by .*Workers\/Consumer\/Role/,
   );
+});
+
+test('the audit bucket without the retention floor: a writer stores records that the lifecycle removes after 30 days', async () => {
+  const run = behaviourRun(auditBucketWithoutRetentionFloor);
+  const v = await run.interaction('writer-cannot-shorten-audit-retention');
+  expect(v.pass).toBe(false);
+  expect(v.message).toMatch(
+    /^\[writer-cannot-shorten-audit-retention\] Workers\/Consumer\/Role → s3:PutObject on Audit\/.*: expected deny, got allowed: .*allowed by .*Workers\/Consumer/,
+  );
+  expect((await run.interaction('writer-appends-with-default-retention')).pass).toBe(true);
 });

@@ -2,7 +2,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { ALBEvent, SQSEvent, SQSRecord } from 'aws-lambda';
 import { handler as health } from '../lib/handlers/health';
-import { consumer, parseJob } from '../lib/handlers/queue-consumer';
+import { consumer, parseJob, slotWriterId } from '../lib/handlers/queue-consumer';
 import { verifyS3Chain } from '../lib/runtime/audit/verify-s3';
 import { AuditS3, BUCKET, startAuditS3 } from './helpers/audit-s3';
 
@@ -85,6 +85,37 @@ describe('queue consumer', () => {
       const report = await verifyS3Chain(local.client('auditor'), { bucket: BUCKET, tenant, writerId, retentionYears: 7 });
       expect({ tenant, findings: report.findings, records: report.records }).toEqual({ tenant, findings: [], records });
     }
+    log.mockRestore();
+  });
+
+  test('the writer id is one of a bounded set of slots (the reserved concurrency), never one per cold start', () => {
+    const ids = new Set(Array.from({ length: 200 }, () => slotWriterId('4')));
+    expect([...ids].sort()).toEqual(['consumer-0', 'consumer-1', 'consumer-2', 'consumer-3']);
+    expect(slotWriterId('10', () => 7)).toBe('consumer-7');
+    for (const bad of [undefined, '', '0', '-1', '2.5', 'four', '1001'])
+      expect(() => slotWriterId(bad)).toThrow(/AUDIT_WRITER_SLOTS is .*: it must be an integer from 1 to 1000/);
+  });
+
+  test('two containers that drew the same slot both confirm their jobs: one chain, linked, no fork', async () => {
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    const target = () => ({ s3: local.client('writer'), bucket: BUCKET, kmsKeyId: 'alias/audit', writerId: 'consumer-3' });
+    const [a, b] = [consumer(target), consumer(target)];
+    const job = (id: string) => rec(id, JSON.stringify({ jobId: id, tenantId: 'hooli', type: 'export', recordId: `r-${id}` }));
+    // Concurrently first (both open the empty chain, one PUT loses), then in turns: each holds a stale end at
+    // least once, so its batch key is taken and it re-links.
+    expect(await Promise.all([a({ Records: [job('s1')] }), b({ Records: [job('s2'), job('s3')] })])).toEqual([
+      { batchItemFailures: [] },
+      { batchItemFailures: [] },
+    ]);
+    expect(await a({ Records: [job('s4')] })).toEqual({ batchItemFailures: [] });
+    expect(await b({ Records: [job('s5')] })).toEqual({ batchItemFailures: [] });
+    const report = await verifyS3Chain(local.client('auditor'), {
+      bucket: BUCKET,
+      tenant: 'hooli',
+      writerId: 'consumer-3',
+      retentionYears: 7,
+    });
+    expect({ findings: report.findings, records: report.records }).toEqual({ findings: [], records: 5 });
     log.mockRestore();
   });
 

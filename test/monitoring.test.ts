@@ -143,6 +143,8 @@ describe('security alerts', () => {
     t.resourceCountIs('AWS::GuardDuty::Detector', 0);
     t.resourceCountIs('AWS::Events::Rule', 1);
     off.template('DrBackup').resourceCountIs('AWS::GuardDuty::Detector', 0);
+    // The DR region still forwards findings (an organization's detector there still reports).
+    off.template('DrBackup').resourceCountIs('AWS::Events::Rule', 1);
   });
 
   test('the DR region has a detector of its own (the trail is multi-region), with the same protections', () => {
@@ -151,5 +153,34 @@ describe('security alerts', () => {
     expect(dr[0].Properties.DataSources).toBeUndefined();
     expect(dr[0].Properties.Features).toEqual(Object.values(mon().findResources('AWS::GuardDuty::Detector'))[0].Properties.Features);
     expect(defaultDeployment().stage.drBackup.region).toBe('us-west-2');
+  });
+
+  test("the DR region's findings (same pattern) go to the primary region's default event bus, through a role that may put events there only", () => {
+    const dr = defaultDeployment().template('DrBackup');
+    const rules = Object.values(dr.findResources('AWS::Events::Rule'));
+    expect(rules).toHaveLength(1);
+    const primaryPattern = Object.values(mon().findResources('AWS::Events::Rule'))[0].Properties.EventPattern;
+    expect(rules[0].Properties.EventPattern).toEqual(primaryPattern);
+    const busArn = { 'Fn::Join': ['', ['arn:aws:events:us-east-1:', { Ref: 'AWS::AccountId' }, ':event-bus/default']] };
+    expect(rules[0].Properties.Targets).toEqual([
+      { Id: expect.any(String), Arn: busArn, RoleArn: { 'Fn::GetAtt': [expect.stringMatching(/^GuardDutyFindingsRole/), 'Arn'] } },
+    ]);
+    const roleId = rules[0].Properties.Targets[0].RoleArn['Fn::GetAtt'][0] as string;
+    dr.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [
+          Match.objectLike({
+            Principal: { Service: 'events.amazonaws.com' },
+            Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+          }),
+        ],
+      },
+    });
+    const grants = Object.values(dr.findResources('AWS::IAM::ManagedPolicy')).filter((p) =>
+      JSON.stringify(p.Properties.Roles).includes(roleId),
+    );
+    expect(grants.flatMap((p) => p.Properties.PolicyDocument.Statement)).toEqual([
+      { Effect: 'Allow', Action: 'events:PutEvents', Resource: busArn },
+    ]);
   });
 });

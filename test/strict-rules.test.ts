@@ -141,6 +141,36 @@ describe('HIPAA.Strict rules: a compliant and a non-compliant fixture each', () 
       for (const bad of ['Governance', 'Short', 'Expires', 'TaggedNoLock']) expect(f).toContain(rule('S3AuditBucketWORM', bad));
       expect(f).not.toContain(rule('S3AuditBucketWORM', 'Good'));
     });
+    test('S3AuditBucketWORM: noncurrent versions may expire early only when the bucket policy refuses shorter retentions', () => {
+      const floor = (b: s3.Bucket, days: number, actions = ['s3:PutObject', 's3:PutObjectRetention']) =>
+        b.addToResourcePolicy(
+          new iam.PolicyStatement({
+            sid: 'DenyRetentionShorterThanAuditYears',
+            effect: iam.Effect.DENY,
+            principals: [new iam.AnyPrincipal()],
+            actions,
+            resources: [b.arnForObjects('*')],
+            conditions: { NumericLessThan: { 's3:object-lock-remaining-retention-days': days } },
+          }),
+        );
+      const audit = (s: Stack, id: string) => {
+        const b = goodBucket(s, id, {
+          objectLockEnabled: true,
+          versioned: true,
+          lifecycleRules: [{ expiration: Duration.days(2558), noncurrentVersionExpiration: Duration.days(1) }],
+        });
+        lock(b, 'COMPLIANCE', 7);
+        return b;
+      };
+      const f = findings((s) => {
+        floor(audit(s, 'WithFloor'), 7 * 365);
+        audit(s, 'NoFloor');
+        floor(audit(s, 'FloorTooLow'), 30);
+        floor(audit(s, 'FloorOnPutOnly'), 7 * 365, ['s3:PutObject']);
+      });
+      expect(f).not.toContain(rule('S3AuditBucketWORM', 'WithFloor'));
+      for (const bad of ['NoFloor', 'FloorTooLow', 'FloorOnPutOnly']) expect(f).toContain(rule('S3AuditBucketWORM', bad));
+    });
     test('S3AuditBucketWORM follows the configured years', () => {
       const build = (s: Stack) => lock(goodBucket(s, 'Seven', { objectLockEnabled: true, versioned: true }), 'COMPLIANCE', 7);
       expect(findings(build)).not.toContain(rule('S3AuditBucketWORM', 'Seven'));

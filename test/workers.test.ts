@@ -1,6 +1,49 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { parseConfig } from '../lib/config/load';
 import { defaultDeployment, synthReference, testConfig } from './helpers/synth';
+import { AuditLogWriter } from '../lib/runtime/audit/writer';
+import { verifyS3Chain } from '../lib/runtime/audit/verify-s3';
+import { BUCKET, event, startAuditS3 } from './helpers/audit-s3';
+import { S3Action, S3AllowStatement } from './helpers/versioned-s3';
+
+/**
+ * The consumer role's S3 statements from the synthesized Workers template, for the local S3 model: the audit
+ * bucket's ARN (a cross-stack token) becomes the local bucket's; anything else the model cannot evaluate fails.
+ */
+function consumerS3Statements(): S3AllowStatement[] {
+  const roles = workers().findResources('AWS::IAM::Role');
+  const consumerRole = Object.keys(roles).find((id) => id.startsWith('Consumer'))!;
+  const HOLE = '\u0000';
+  const flat = (v: unknown): string => {
+    if (typeof v === 'string') return v;
+    const o = v as Record<string, unknown>;
+    if (o['Fn::Join']) {
+      const [sep, parts] = o['Fn::Join'] as [string, unknown[]];
+      return parts.map(flat).join(sep);
+    }
+    if (o.Ref === 'AWS::Partition') return 'aws';
+    return HOLE; // the audit bucket's ARN or name, from the Audit stack
+  };
+  const arn = (v: unknown) => {
+    const r = flat(v);
+    return r.startsWith('arn:aws:s3:::' + HOLE) ? r.replace(HOLE, BUCKET) : r.replace(HOLE, `arn:aws:s3:::${BUCKET}`);
+  };
+  return Object.values(workers().findResources('AWS::IAM::ManagedPolicy'))
+    .filter((p) => JSON.stringify(p.Properties.Roles ?? []).includes(consumerRole))
+    .flatMap((p) => p.Properties.PolicyDocument.Statement as Record<string, unknown>[])
+    .filter((st) => [st.Action].flat().some((a) => String(a).startsWith('s3:')))
+    .map((st) => {
+      expect(st.Effect).toBe('Allow');
+      const cond = st.Condition as Record<string, Record<string, string[]>> | undefined;
+      if (cond) expect(Object.keys(cond)).toEqual(['StringLike']);
+      if (cond) expect(Object.keys(cond.StringLike)).toEqual(['s3:prefix']);
+      return {
+        actions: [st.Action].flat() as S3Action[],
+        resources: [st.Resource].flat().map(arn),
+        prefixLike: cond ? [cond.StringLike['s3:prefix']].flat() : undefined,
+      };
+    });
+}
 
 const workers = () => defaultDeployment().template('Workers');
 const functions = () => Object.values(workers().findResources('AWS::Lambda::Function'));
@@ -88,6 +131,43 @@ describe('private workers', () => {
       /workers\.reservedConcurrency\.consumer.*must be an integer from 2 to 1000/s,
     );
     expect(() => parseConfig({ ...base, workers: { reservedConcurrency: { api: 0 } } })).toThrow(/api.*must be an integer from 1 to 1000/s);
+  });
+
+  test("under the consumer's real S3 grant a new audit chain opens, writes and resumes (S3 answers 403 for its missing HEAD.json)", async () => {
+    const statements = consumerS3Statements();
+    expect(statements.find((st) => st.actions.includes('s3:ListBucket'))?.prefixLike).toEqual(['audit/tenants/*']);
+    const local = await startAuditS3(7, 1000, { consumer: { statements } });
+    try {
+      const s3 = local.client('consumer');
+      const open = () =>
+        new AuditLogWriter({ s3, bucket: BUCKET, kmsKeyId: 'alias/audit', tenant: 'acme', writerId: 'consumer-0', batchSize: 2 });
+      const w = open();
+      await w.open();
+      for (let i = 0; i < 3; i++) w.append(event(i));
+      await expect(w.flush()).resolves.toEqual([0, 1, 2]);
+      const again = open();
+      await again.open();
+      expect(again.append(event(3))).toBe(3);
+      await again.flush();
+      const report = await verifyS3Chain(local.client('auditor'), {
+        bucket: BUCKET,
+        tenant: 'acme',
+        writerId: 'consumer-0',
+        retentionYears: 7,
+      });
+      expect({ findings: report.findings, records: report.records }).toEqual({ findings: [], records: 4 });
+      // The grant holds no unconditioned ListBucket: a GET of a missing key is refused, not "not found".
+      expect(local.model.isAllowed('consumer', 's3:ListBucket', `arn:aws:s3:::${BUCKET}`)).toBe(false);
+    } finally {
+      await local.stop();
+    }
+  });
+
+  test('the consumer is told its audit writer slots (its reserved concurrency)', () => {
+    workers().hasResourceProperties('AWS::Lambda::Function', {
+      Description: 'Work-queue consumer',
+      Environment: { Variables: Match.objectLike({ AUDIT_WRITER_SLOTS: '4' }) },
+    });
   });
 
   test('log groups are KMS-encrypted, kept a year, retained', () => {

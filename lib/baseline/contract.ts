@@ -52,6 +52,8 @@ export const HANDLER_ENV = {
   dbHost: 'DB_HOST',
   dbPort: 'DB_PORT',
   dbSecretArn: 'DB_SECRET_ARN',
+  /** The queue consumer's audit writer slots (its reserved concurrency): one chain per tenant per slot. */
+  auditWriterSlots: 'AUDIT_WRITER_SLOTS',
 } as const;
 
 /** Names of the stack outputs the runtime tools read (`cdk deploy --outputs-file`). */

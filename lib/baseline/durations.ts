@@ -24,6 +24,16 @@ export function daysCoveringYears(years: number): number {
   return 365 * years + Math.ceil(years / 4);
 }
 
+/**
+ * The retention floor in days for `years` calendar years: no span of N calendar years has fewer than 365·N days,
+ * so an explicit Object Lock retain-until of `years` calendar years from now is never below it (the audit bucket's
+ * `DenyRetentionShorterThanAuditYears` statement refuses anything shorter).
+ */
+export function retentionFloorDays(years: number): number {
+  if (!Number.isInteger(years) || years < 0) throw new Error(`retentionFloorDays: years ${years} must be a whole number of at least 0`);
+  return 365 * years;
+}
+
 /** Hours that are never shorter than `years` calendar years (whole days of {@link daysCoveringYears}). */
 export function hoursCoveringYears(years: number): number {
   return daysCoveringYears(years) * HOURS_PER_DAY;

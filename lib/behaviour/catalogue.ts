@@ -196,6 +196,69 @@ export function interactionCatalogue(m: AssemblyModel): Interaction[] {
     });
   } else add(undefined);
 
+  // --- The DR region's GuardDuty findings, forwarded to the primary region's default event bus (where the rule
+  // above publishes them to the alerts topic).
+  const drRule = f.one('DrBackup', /^GuardDutyFindings\/Rule\/Resource$/, 'AWS::Events::Rule');
+  const drTarget = (drRule?.props.Targets as Array<{ Arn?: unknown; RoleArn?: unknown }> | undefined)?.[0];
+  const forwarderRole = drRule ? f.via(drRule, 'Targets', '0', 'RoleArn') : undefined;
+  const forwarder = forwarderRole ? role(m, forwarderRole) : nobody('DR findings forwarder role');
+  const primaryBus: InteractionResource =
+    drRule && drTarget?.Arn !== undefined
+      ? { label: `default event bus of ${region}`, arn: m.str(drRule.stack, drTarget.Arn), account: acct }
+      : none('forwarding target (the primary default event bus)');
+  const forwarderMissing = f.take();
+  const events = service('events.amazonaws.com', keys);
+  add(
+    {
+      id: 'events-assume-dr-findings-forwarder-role',
+      title: 'EventBridge in the DR region assumes the findings forwarder role',
+      principal: events,
+      actions: ['sts:AssumeRole'],
+      resource: forwarderRole
+        ? { label: forwarder.label + ' (trust policy)', arn: forwarder.principal, owner: forwarderRole, account: acct }
+        : none('DR findings forwarder role'),
+      context: { ...TLS, ...serviceContext(events) },
+      expect: 'allow',
+      method: 'policy',
+      controls: ['breach-alerts'],
+    },
+    forwarderMissing,
+  );
+  add(
+    {
+      id: 'dr-findings-reach-primary-bus',
+      title: "The DR region's GuardDuty findings are put on the primary region's default event bus",
+      principal: forwarder,
+      actions: ['events:PutEvents'],
+      resource: primaryBus,
+      context: { ...TLS, ...roleContext(forwarder) },
+      expect: 'allow',
+      method: 'policy',
+      controls: ['breach-alerts'],
+      basis:
+        'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-region.html (an event bus in another Region as a rule target; the rule role needs events:PutEvents on the target bus)',
+    },
+    forwarderMissing,
+  );
+  add(
+    {
+      id: 'dr-findings-forwarder-puts-nowhere-else',
+      title: 'The findings forwarder role cannot put events on any other bus (the DR region default bus)',
+      principal: forwarder,
+      actions: ['events:PutEvents'],
+      resource: {
+        label: `default event bus of ${drRule?.stack.region ?? 'the DR region'}`,
+        arn: `arn:${keys.partition}:events:${drRule?.stack.region ?? `${UNRESOLVED}DR region»`}:${acct}:event-bus/default`,
+        account: acct,
+      },
+      context: { ...TLS, ...roleContext(forwarder) },
+      expect: 'deny',
+      method: 'policy',
+      controls: ['breach-alerts'],
+    },
+    forwarderMissing,
+  );
+
   // --- CloudTrail: audit bucket, audit key, and its log group through the delivery role.
   const trail = f.one('Audit', /^Trail\/Trail$/, 'AWS::CloudTrail::Trail') ?? m.find('Audit', /.*/, 'AWS::CloudTrail::Trail')[0];
   const trailArn = trail ? m.str(trail.stack, { 'Fn::GetAtt': [trail.logicalId, 'Arn'] }) : `${UNRESOLVED}trail»`;
@@ -723,6 +786,33 @@ export function interactionCatalogue(m: AssemblyModel): Interaction[] {
       expect: 'allow',
       method: 'policy',
       controls: ['audit-worm'],
+    });
+    add({
+      id: 'writer-appends-with-default-retention',
+      title: "The audit writer appends a new audit object locked by the bucket's default retention (no retention headers)",
+      principal: p,
+      actions: ['s3:PutObject'],
+      resource: res(m, auditBucket, `/${key}`),
+      endpoint: s3Endpoint,
+      // No s3:object-lock-* keys: the request carries no retention, so the retention-floor Deny does not match.
+      context: { ...put, 's3:if-none-match': '*' },
+      expect: 'allow',
+      method: 'policy',
+      controls: ['audit-worm'],
+    });
+    add({
+      id: 'writer-cannot-shorten-audit-retention',
+      title: 'The audit writer cannot store an audit object with a retention shorter than the audit years',
+      principal: p,
+      actions: ['s3:PutObject'],
+      resource: res(m, auditBucket, `/${key}`),
+      endpoint: s3Endpoint,
+      context: { ...put, 's3:if-none-match': '*', 's3:object-lock-mode': 'COMPLIANCE', 's3:object-lock-remaining-retention-days': '30' },
+      expect: 'deny',
+      method: 'policy',
+      controls: ['audit-worm'],
+      basis:
+        'https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html (s3:object-lock-remaining-retention-days in the bucket policy limits the allowable retention periods)',
     });
     add({
       id: 'writer-uses-audit-key',

@@ -1,7 +1,7 @@
-import { randomUUID } from 'crypto';
+import { randomInt } from 'crypto';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { AuditLogWriter } from '../runtime/audit/writer';
+import { AuditLogWriter, ChainForkError } from '../runtime/audit/writer';
 import { DEFAULT_DATABASE_PORT, HANDLER_ENV } from '../baseline/contract';
 
 /** A job on the work queue. Jobs carry ids, never PHI: the data stays in the database. */
@@ -57,8 +57,22 @@ export interface AuditTarget {
   readonly s3: S3Client;
   readonly bucket: string;
   readonly kmsKeyId: string;
-  /** This container's writer id: one chain per tenant per container, so concurrent containers never contend. */
+  /**
+   * This container's writer id, `consumer-<slot>`: a bounded set of chains per tenant (one per concurrency slot),
+   * not one per cold start. Two containers on the same slot share the chain safely: the writer's conditional PUT
+   * detects the other's batch and re-links after it.
+   */
   readonly writerId: string;
+}
+
+/** The writer id for a slot drawn from `slots` (the consumer's reserved concurrency). */
+export function slotWriterId(slots: string | undefined, draw: (n: number) => number = randomInt): string {
+  const n = Number(slots);
+  if (slots === undefined || !/^\d+$/.test(slots) || !Number.isSafeInteger(n) || n < 1 || n > 1000)
+    throw new Error(
+      `${HANDLER_ENV.auditWriterSlots} is ${JSON.stringify(slots)}: it must be an integer from 1 to 1000 (the consumer's reserved concurrency)`,
+    );
+  return `consumer-${draw(n)}`;
 }
 
 function auditTargetFromEnvironment(): AuditTarget {
@@ -66,7 +80,7 @@ function auditTargetFromEnvironment(): AuditTarget {
   const kmsKeyId = process.env[HANDLER_ENV.auditKeyArn];
   if (!bucket) throw new Error(`${HANDLER_ENV.auditBucket} is not set`);
   if (!kmsKeyId) throw new Error(`${HANDLER_ENV.auditKeyArn} is not set`);
-  return { s3: new S3Client({}), bucket, kmsKeyId, writerId: `consumer-${randomUUID()}` };
+  return { s3: new S3Client({}), bucket, kmsKeyId, writerId: slotWriterId(process.env[HANDLER_ENV.auditWriterSlots]) };
 }
 
 /**
@@ -133,6 +147,8 @@ export function consumer(audit: () => AuditTarget): (event: SQSEvent) => Promise
         // Not confirmed: every job of this tenant in the batch goes back to the queue. A fresh writer re-reads
         // the chain on the next delivery, so nothing stored twice is trusted twice.
         writers.delete(tenant);
+        // Another container kept winning this slot's chain: draw a slot again for the next writers.
+        if (e instanceof ChainForkError) target = undefined;
         console.log(JSON.stringify({ level: 'error', msg: 'audit write failed', tenantId: tenant, reason: (e as Error).message }));
         for (const id of messageIds) failures.push({ itemIdentifier: id });
       }

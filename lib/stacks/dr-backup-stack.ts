@@ -3,6 +3,7 @@ import * as backup from 'aws-cdk-lib/aws-backup';
 import * as guardduty from 'aws-cdk-lib/aws-guardduty';
 import { Construct } from 'constructs';
 import { GuardDutyDetector } from '../../constructs/guard-duty-detector';
+import { GuardDutyFindingsForwarder } from '../../constructs/guard-duty-findings-forwarder';
 import { HipaaKey } from '../../constructs/hipaa-key';
 import { LockedBackupVault } from '../../constructs/locked-backup-vault';
 
@@ -17,16 +18,20 @@ export interface DrBackupStackProps extends StackProps {
    * detection); the same config switch as the primary region's detector.
    */
   readonly guardDuty: boolean;
+  /** The primary region: GuardDuty findings of this region go to its default event bus (and on to the alerts topic). */
+  readonly primaryRegion: string;
 }
 
 /**
  * The disaster-recovery region (45 CFR 164.308(a)(7)(ii)(B)): a locked vault with a key of its own that
- * receives a copy of every recovery point, and a GuardDuty detector for that region. Deployed before the
+ * receives a copy of every recovery point, a GuardDuty detector for that region, and a rule forwarding its
+ * findings to the primary region's default event bus (where they reach the alerts topic). Deployed before the
  * primary data stack.
  */
 export class DrBackupStack extends Stack {
   public readonly vault: backup.BackupVault;
   public readonly detector?: guardduty.CfnDetector;
+  public readonly findingsForwarder: GuardDutyFindingsForwarder;
 
   constructor(scope: Construct, id: string, props: DrBackupStackProps) {
     super(scope, id, props);
@@ -37,5 +42,7 @@ export class DrBackupStack extends Stack {
       minRetentionDays: props.minRetentionDays,
     }).vault;
     if (props.guardDuty) this.detector = new GuardDutyDetector(this, 'GuardDuty').detector;
+    // Whoever owns this region's detector (ours, or an organization's), its findings must reach the alerts.
+    this.findingsForwarder = new GuardDutyFindingsForwarder(this, 'GuardDutyFindings', { targetRegion: props.primaryRegion });
   }
 }

@@ -12,6 +12,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { CloudTrailAlarms } from '../../constructs/cloudtrail-alarms';
 import { GuardDutyDetector } from '../../constructs/guard-duty-detector';
+import { GUARDDUTY_FINDINGS_PATTERN } from '../../constructs/guard-duty-findings-forwarder';
 import { ManagedPolicyRole } from '../../constructs/managed-policy-role';
 import { SecurityAlertsTopic } from '../../constructs/security-alerts-topic';
 
@@ -108,7 +109,8 @@ export class MonitoringStack extends Stack {
     });
     new events.Rule(this, 'GuardDutyFindings', {
       description: 'GuardDuty findings of severity 4 and above',
-      eventPattern: { source: ['aws.guardduty'], detailType: ['GuardDuty Finding'], detail: { severity: [{ numeric: ['>=', 4] }] } },
+      // The same pattern forwards the DR region's findings here (DrBackup's GuardDutyFindingsForwarder).
+      eventPattern: GUARDDUTY_FINDINGS_PATTERN,
       targets: [new targets.SnsTopic(this.alerts.topic, { authorizeUsingRole: true, role: publisher })],
     });
   }

@@ -87,6 +87,8 @@ export class WorkersStack extends Stack {
         [HANDLER_ENV.dbPort]: String(props.databasePort),
         [HANDLER_ENV.auditBucket]: props.auditBucket.bucketName,
         [HANDLER_ENV.auditKeyArn]: props.auditKey.keyArn,
+        // One audit chain per tenant per concurrency slot (not per cold start): see queue-consumer.ts.
+        [HANDLER_ENV.auditWriterSlots]: String(props.reservedConcurrency.consumer),
       },
     });
     this.grantAuditWriter(this.consumer, props.auditBucket, props.auditKey);

@@ -2,6 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { IConstruct } from 'constructs';
 import { HipaaStage } from '../../lib/stage';
@@ -99,4 +100,14 @@ export function consumerReadsMasterSecret(stage: HipaaStage): void {
       resources: [stage.data.postgres.secret.secretArn],
     }),
   );
+}
+
+/** The audit bucket policy without the retention floor (as before issue 11's lifecycle fix). */
+export function auditBucketWithoutRetentionFloor(stage: HipaaStage): void {
+  const policy = stage.audit.auditBucket.policy!.node.defaultChild as s3.CfnBucketPolicy;
+  const doc = Stack.of(policy).resolve(policy.policyDocument) as { Statement: Array<{ Sid?: string }> };
+  policy.addPropertyOverride('PolicyDocument', {
+    ...doc,
+    Statement: doc.Statement.filter((st) => st.Sid !== 'DenyRetentionShorterThanAuditYears'),
+  });
 }

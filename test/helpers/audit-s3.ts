@@ -2,7 +2,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { daysCoveringYears } from '../../lib/baseline/durations';
 import { AuditEvent } from '../../lib/runtime/audit/record';
 import { auditS3Client } from '../../lib/runtime/audit/writer';
-import { S3Action, VersionedS3 } from './versioned-s3';
+import { S3Action, S3Grant, VersionedS3 } from './versioned-s3';
 
 export const BUCKET = 'audit';
 export const DAY = 86_400_000;
@@ -36,13 +36,16 @@ export const PRINCIPALS: Record<'writer' | 'auditor' | 'sealer' | 'admin', reado
 export interface AuditS3 {
   readonly model: VersionedS3;
   readonly endpoint: string;
-  client(who: keyof typeof PRINCIPALS): S3Client;
+  client(who: keyof typeof PRINCIPALS | (string & {})): S3Client;
   stop(): Promise<void>;
 }
 
-/** A local versioned Object Lock bucket (COMPLIANCE, `years` default retention) on loopback. */
-export async function startAuditS3(years = 7, maxKeys = 1000): Promise<AuditS3> {
-  const model = new VersionedS3({ principals: PRINCIPALS, maxKeys });
+/**
+ * A local versioned Object Lock bucket (COMPLIANCE, `years` default retention) on loopback. `extra` adds
+ * principals (e.g. one holding a role's real statements).
+ */
+export async function startAuditS3(years = 7, maxKeys = 1000, extra: Record<string, S3Grant> = {}): Promise<AuditS3> {
+  const model = new VersionedS3({ principals: { ...PRINCIPALS, ...extra }, maxKeys });
   const endpoint = await model.start();
   model.createBucket(BUCKET, { objectLock: true, defaultRetention: { mode: 'COMPLIANCE', days: daysCoveringYears(years) } });
   return {

@@ -12,10 +12,18 @@
  *   S3 user guide); a delete marker or a new version on top of it is allowed, as on S3.
  * - conditional writes: `If-None-Match: *` fails with 412 when the key has a current version.
  * - integrity: `x-amz-checksum-sha256` and `Content-MD5` are checked against the body (400 BadDigest).
- * - who may do what: each access key id (read from the SigV4 `Authorization` header) maps to a set of IAM actions;
- *   anything else is 403 AccessDenied. Signatures are NOT verified: the key id is trusted as given.
+ * - who may do what: each access key id (read from the SigV4 `Authorization` header) maps to a set of IAM actions
+ *   (on every resource), or to identity-policy statements: actions on resource ARN patterns (`*` wildcards), with
+ *   an optional `StringLike` condition on `s3:prefix` (a ListObjectsV2 request's prefix; absent on every other
+ *   request, and an absent key never matches StringLike). Anything not allowed is 403 AccessDenied. Signatures
+ *   are NOT verified: the key id is trusted as given.
+ * - a GET/HEAD of a key with no current version answers 404 NoSuchKey only to a principal that may list the bucket
+ *   without condition; any other gets 403 AccessDenied, as S3 does ("If you don't have the s3:ListBucket
+ *   permission, Amazon S3 returns an HTTP status code 403 (access denied)",
+ *   https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html). A ListBucket allowed only for some
+ *   s3:prefix values does not count: the GET carries no s3:prefix.
  * Not modelled: SSE-KMS (the headers are accepted and echoed, nothing is encrypted), GOVERNANCE bypass, legal holds,
- * multipart uploads, ACLs, bucket policies with conditions, lifecycle rules, replication, virtual-host addressing,
+ * multipart uploads, ACLs, bucket policies, lifecycle rules, replication, virtual-host addressing,
  * ListObjects v1, and the eventual consistency of listings (this model is strongly consistent, as S3 is today).
  */
 import * as crypto from 'crypto';
@@ -83,9 +91,31 @@ const xmlEscape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').
 const tag = (name: string, value: string | number | boolean | undefined) =>
   value === undefined ? '' : `<${name}>${xmlEscape(String(value))}</${name}>`;
 
+/** An Allow statement of an identity policy, as far as the model evaluates one. */
+export interface S3AllowStatement {
+  readonly actions: readonly S3Action[];
+  /** Resource ARN patterns (`arn:aws:s3:::bucket`, `arn:aws:s3:::bucket/prefix*`); `*` matches any characters. */
+  readonly resources: readonly string[];
+  /** `StringLike` on `s3:prefix`: the statement applies only when the request has a prefix matching one of these. */
+  readonly prefixLike?: readonly string[];
+}
+
+/** What a principal may do: actions on every resource, or identity-policy statements. */
+export type S3Grant = readonly S3Action[] | { readonly statements: readonly S3AllowStatement[] };
+
+/** `StringLike` / ARN-pattern match: `*` any characters, `?` one character, the rest literal. */
+export const likeMatch = (pattern: string, value: string) =>
+  new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    's',
+  ).test(value);
+
 export interface VersionedS3Options {
-  /** Access key id → actions it may perform. @default - one key "admin" that may do everything */
-  readonly principals?: Record<string, readonly S3Action[]>;
+  /** Access key id → what it may do. @default - one key "admin" that may do everything */
+  readonly principals?: Record<string, S3Grant>;
   /** The model's clock. @default - the system clock */
   readonly now?: () => Date;
   /** Objects per ListObjectVersions / ListObjectsV2 page at most. @default 1000 */
@@ -96,12 +126,17 @@ export class VersionedS3 {
   readonly buckets = new Map<string, Bucket>();
   private server?: http.Server;
   private seq = 0;
-  private readonly principals: Record<string, ReadonlySet<S3Action>>;
+  private readonly principals: Record<string, readonly S3AllowStatement[]>;
   now: () => Date;
   private readonly maxKeys: number;
 
   constructor(options: VersionedS3Options = {}) {
-    this.principals = Object.fromEntries(Object.entries(options.principals ?? { admin: ALL_ACTIONS }).map(([k, v]) => [k, new Set(v)]));
+    this.principals = Object.fromEntries(
+      Object.entries(options.principals ?? { admin: ALL_ACTIONS }).map(([k, v]) => [
+        k,
+        'statements' in v ? v.statements : [{ actions: v, resources: ['*'] }],
+      ]),
+    );
     this.now = options.now ?? (() => new Date());
     this.maxKeys = options.maxKeys ?? 1000;
   }
@@ -132,6 +167,16 @@ export class VersionedS3 {
     return this.buckets.get(bucket)?.objects.get(key) ?? [];
   }
 
+  /** Whether `principal` may perform `action` on `resource` (an S3 ARN), with `prefix` as s3:prefix if given. */
+  isAllowed(principal: string, action: S3Action, resource: string, prefix?: string): boolean {
+    return (this.principals[principal] ?? []).some(
+      (st) =>
+        st.actions.includes(action) &&
+        st.resources.some((r) => likeMatch(r, resource)) &&
+        (st.prefixLike === undefined || (prefix !== undefined && st.prefixLike.some((p) => likeMatch(p, prefix)))),
+    );
+  }
+
   private newVersionId(): string {
     this.seq++;
     return `${String(this.seq).padStart(10, '0')}${crypto.randomBytes(6).toString('hex')}`;
@@ -148,11 +193,16 @@ export class VersionedS3 {
       const key = decodeURIComponent(rest.join('/'));
       const q = url.searchParams;
       const principal = /Credential=([^/]+)\//.exec(String(req.headers.authorization ?? ''))?.[1] ?? '(anonymous)';
+      const bucketArn = `arn:aws:s3:::${decodeURIComponent(bucketName)}`;
+      const resource = key ? `${bucketArn}/${key}` : bucketArn;
+      const prefix = key === '' && q.get('list-type') === '2' ? (q.get('prefix') ?? undefined) : undefined;
       const allow = (action: S3Action) => {
-        if (!this.principals[principal]?.has(action))
-          throw new S3Error(403, 'AccessDenied', `${principal} is not authorized to perform ${action}`);
+        if (!this.isAllowed(principal, action, resource, prefix))
+          throw new S3Error(403, 'AccessDenied', `${principal} is not authorized to perform ${action} on ${resource}`);
       };
-      const out = this.route(req.method ?? 'GET', decodeURIComponent(bucketName), key, q, req.headers, body, allow);
+      // A missing key is told apart from a forbidden one only to a principal that may list the whole bucket.
+      const mayList = () => this.isAllowed(principal, 's3:ListBucket', bucketArn);
+      const out = this.route(req.method ?? 'GET', decodeURIComponent(bucketName), key, q, req.headers, body, allow, mayList);
       res.writeHead(out.status, { ...out.headers, 'content-length': String(out.body?.length ?? 0) });
       res.end(req.method === 'HEAD' ? undefined : out.body);
     } catch (e) {
@@ -179,6 +229,7 @@ export class VersionedS3 {
     h: http.IncomingHttpHeaders,
     body: Buffer,
     allow: (a: S3Action) => void,
+    mayList: () => boolean,
   ): { status: number; headers: Record<string, string>; body?: Buffer } {
     const xml = (s: string) => ({
       status: 200,
@@ -276,6 +327,8 @@ export class VersionedS3 {
     }
     if (method === 'GET' || method === 'HEAD') {
       allow(versionId ? 's3:GetObjectVersion' : 's3:GetObject');
+      if (!versionId && (!this.current(b, key) || this.current(b, key)!.deleteMarker) && !mayList())
+        throw new S3Error(403, 'AccessDenied', 'Access Denied');
       const v = this.findVersion(b, key, versionId);
       if (v.deleteMarker) {
         if (versionId)

@@ -31,10 +31,10 @@ const put = (Key: string, Body: string, extra: Partial<ConstructorParameters<typ
 const body = (records: ChainRecord[]) => records.map((r) => JSON.stringify(r)).join('\n') + '\n';
 const rehash = (r: Omit<ChainRecord, 'hash'>): ChainRecord => ({ ...r, hash: recordHash(r) });
 
-/** A chain of `count` records written by the real writer, 4 per object; returns its id and records. */
+/** A chain of `count` records written by the real writer, 4 per object, the head after each; returns its id and records. */
 async function writeChain(count = 12, tenant = 'acme'): Promise<{ id: string; records: ChainRecord[] }> {
   const id = `atk-${++n}`;
-  const w = new AuditLogWriter({ s3: writerS3(), bucket: BUCKET, kmsKeyId: 'k', tenant, writerId: id, batchSize: 4 });
+  const w = new AuditLogWriter({ s3: writerS3(), bucket: BUCKET, kmsKeyId: 'k', tenant, writerId: id, batchSize: 4, headEvery: 1 });
   await w.open();
   for (let i = 0; i < count; i++) w.append(event(i, tenant));
   await w.flush();

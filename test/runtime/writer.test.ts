@@ -1,15 +1,26 @@
 import { headKey } from '../../lib/baseline/contract';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import * as fc from 'fast-check';
 import { ChainRecord } from '../../lib/runtime/audit/record';
 import { verifyS3Chain } from '../../lib/runtime/audit/verify-s3';
 import { AuditLogWriter, ChainForkError, CorruptChainError } from '../../lib/runtime/audit/writer';
 import { AuditS3, BUCKET, event, startAuditS3 } from '../helpers/audit-s3';
+import { S3AllowStatement } from '../helpers/versioned-s3';
+
+/**
+ * A worker's audit grant as the workers stack writes it (lib/stacks/workers-stack.ts grantAuditWriter): put and get
+ * under the audit-record prefix, list only with an s3:prefix under it. (workers.test.ts runs the same writer under
+ * the statements read from the synthesized template.)
+ */
+const WORKER_GRANT: readonly S3AllowStatement[] = [
+  { actions: ['s3:PutObject', 's3:GetObject'], resources: [`arn:aws:s3:::${BUCKET}/audit/tenants/*`] },
+  { actions: ['s3:ListBucket'], resources: [`arn:aws:s3:::${BUCKET}`], prefixLike: ['audit/tenants/*'] },
+];
 
 let local: AuditS3;
 let writerId = 0;
 beforeAll(async () => {
-  local = await startAuditS3();
+  local = await startAuditS3(7, 1000, { worker: { statements: WORKER_GRANT } });
 });
 afterAll(() => local.stop());
 
@@ -49,8 +60,18 @@ function faulty(s3: S3Client) {
   return faults;
 }
 
-const writer = (id: string, s3 = local.client('writer'), batchSize = 4) =>
-  new AuditLogWriter({ s3, bucket: BUCKET, kmsKeyId: 'arn:aws:kms:us-east-1:111122223333:key/k', tenant: 'acme', writerId: id, batchSize });
+/** A writer on the shared local bucket; the head is written after every batch unless `headEvery` says otherwise. */
+const writer = (id: string, s3 = local.client('writer'), batchSize = 4, more: { headEvery?: number; maxRelinks?: number } = {}) =>
+  new AuditLogWriter({
+    s3,
+    bucket: BUCKET,
+    kmsKeyId: 'arn:aws:kms:us-east-1:111122223333:key/k',
+    tenant: 'acme',
+    writerId: id,
+    batchSize,
+    headEvery: more.headEvery ?? 1,
+    maxRelinks: more.maxRelinks,
+  });
 
 describe('audit writer', () => {
   test('chains records, batches them under the tenant prefix, with SSE-KMS, a SHA-256 checksum, and locked by the bucket default', async () => {
@@ -161,17 +182,98 @@ describe('audit writer', () => {
     expect(local.model.versions(BUCKET, `${prefix(id)}000000000000.jsonl`)).toHaveLength(1);
   });
 
-  test('different records under an existing key are a fork (another process with the same writer id)', async () => {
+  test('a second process with the same writer id (two containers on one slot) re-links after the other: one chain, no fork', async () => {
     const id = nextId();
     const a = writer(id);
     await a.open();
     const twin = writer(id);
     await twin.open();
     a.append(event(0));
+    await expect(a.flush()).resolves.toEqual([0]);
+    twin.append(event(1)); // provisional seq 0: the key is taken, so it becomes seq 1 after a's record
+    await expect(twin.flush()).resolves.toEqual([1]);
+    a.append(event(2));
+    a.append(event(3));
+    await expect(a.flush()).resolves.toEqual([2, 3]);
+    expect(stored(id).map((r) => [r.seq, r.event.requestId])).toEqual([
+      [0, 'req-0'],
+      [1, 'req-1'],
+      [2, 'req-2'],
+      [3, 'req-3'],
+    ]);
+    expect(local.model.versions(BUCKET, `${prefix(id)}000000000000.jsonl`)).toHaveLength(1);
+    const report = await verifyS3Chain(local.client('auditor'), { bucket: BUCKET, tenant: 'acme', writerId: id, retentionYears: 7 });
+    expect(report.findings).toEqual([]);
+    expect(report.records).toBe(4);
+  });
+
+  test('a key taken more often than maxRelinks allows is a ChainForkError; nothing of the loser is written', async () => {
+    const id = nextId();
+    const a = writer(id);
+    await a.open();
+    const twin = writer(id, undefined, 4, { maxRelinks: 0 });
+    await twin.open();
+    a.append(event(0));
     await a.flush();
     twin.append(event(42));
     await expect(twin.flush()).rejects.toThrow(ChainForkError);
-    expect(local.model.versions(BUCKET, `${prefix(id)}000000000000.jsonl`)).toHaveLength(1);
+    await expect(twin.flush()).rejects.toThrow(
+      /taken by another writer with id "w-\d+" 1 times in a row; give concurrent writers distinct ids/,
+    );
+    expect(twin.pending).toBe(1);
+    expect(stored(id).map((r) => r.event.requestId)).toEqual(['req-0']);
+    // A writer that may re-link again takes the records after the chain's end.
+    const patient = writer(id, undefined, 4, { maxRelinks: 3 });
+    await patient.open();
+    patient.append(event(43));
+    await expect(patient.flush()).resolves.toEqual([1]);
+  });
+
+  test('a new chain opens and writes under the worker grant (ListBucket only with an s3:prefix): the writer never GETs a missing key', async () => {
+    const worker = local.client('worker');
+    const id = nextId();
+    // What S3 does with this grant: a GET of a missing key is 403, not 404 (the GET carries no s3:prefix) ...
+    await expect(worker.send(new GetObjectCommand({ Bucket: BUCKET, Key: headKey('acme', id) }))).rejects.toMatchObject({
+      name: 'AccessDenied',
+      $metadata: { httpStatusCode: 403 },
+    });
+    await expect(local.client('writer').send(new GetObjectCommand({ Bucket: BUCKET, Key: headKey('acme', id) }))).rejects.toMatchObject({
+      name: 'NoSuchKey',
+      $metadata: { httpStatusCode: 404 },
+    });
+    // ... and a list outside the prefix (or of the whole bucket) is refused.
+    await expect(worker.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'audit/checkpoints/' }))).rejects.toMatchObject({
+      name: 'AccessDenied',
+    });
+    await expect(worker.send(new ListObjectsV2Command({ Bucket: BUCKET }))).rejects.toMatchObject({ name: 'AccessDenied' });
+    const w = writer(id, worker, 2, { headEvery: 2 });
+    await w.open();
+    for (let i = 0; i < 5; i++) w.append(event(i));
+    await expect(w.flush()).resolves.toEqual([0, 1, 2, 3, 4]);
+    const resumed = writer(id, worker, 2, { headEvery: 2 });
+    await resumed.open();
+    expect(resumed.append(event(5))).toBe(5);
+    await resumed.flush();
+    expect(stored(id).map((r) => r.seq)).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  test('the head is written every headEvery batches; open() and the verifier look past a stale head', async () => {
+    const id = nextId();
+    const w = writer(id, undefined, 1, { headEvery: 3 });
+    await w.open();
+    for (let i = 0; i < 7; i++) w.append(event(i));
+    await w.flush();
+    const heads = local.model.versions(BUCKET, headKey('acme', id));
+    expect(heads.map((v) => (JSON.parse(v.body.toString()) as { seq: number }).seq)).toEqual([2, 5]);
+    const resumed = writer(id, undefined, 1, { headEvery: 3 });
+    await resumed.open();
+    expect(resumed.append(event(7))).toBe(7);
+    await resumed.flush();
+    const report = await verifyS3Chain(local.client('auditor'), { bucket: BUCKET, tenant: 'acme', writerId: id, retentionYears: 7 });
+    expect(report.findings).toEqual([]);
+    expect(report.records).toBe(8);
+    expect(() => writer('x', undefined, 1, { headEvery: 0 })).toThrow(/headEvery 0 must be an integer from 1 to 1000/);
+    expect(() => writer('x', undefined, 1, { maxRelinks: -1 })).toThrow(/maxRelinks -1 must be an integer from 0 to 100/);
   });
 
   test.each([
@@ -238,7 +340,7 @@ describe('audit writer', () => {
     await expect(w.flush()).rejects.toThrow(/writing .*000000000000.jsonl failed: AccessDenied: .*\(the caller lacks permission/);
     expect(w.pending).toBe(1);
     const gone = new AuditLogWriter({ s3: local.client('writer'), bucket: 'gone', kmsKeyId: 'k', tenant: 'acme', writerId: id });
-    await expect(gone.open()).rejects.toThrow(/reading the chain head of acme\/.* failed: NoSuchBucket.*check the stack outputs/);
+    await expect(gone.open()).rejects.toThrow(/listing the chain head of acme\/.* failed: NoSuchBucket.*check the stack outputs/);
   });
 });
 

@@ -1,6 +1,6 @@
 import { batchKey, chainPrefix, headKey } from '../../baseline/contract';
 import * as crypto from 'crypto';
-import { PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import {
   AuditEvent,
   chainRecord,
@@ -24,8 +24,10 @@ export interface AuditLogWriterProps {
   /** Tenant whose prefix receives the events. Every event must carry this tenant. */
   readonly tenant: string;
   /**
-   * This writer's id: one chain per writer (per process or container), so concurrent writers never
-   * contend for a chain. Two processes must never share a writer id: the second one's writes are refused.
+   * This writer's id: one chain per writer id. Keep it stable (e.g. one per concurrency slot, `consumer-<slot>`),
+   * so the number of chains stays bounded. Two processes that happen to share an id are detected by the
+   * conditional PUT of each batch (`If-None-Match: *` answers 412): the loser re-reads the chain's tail, re-links
+   * its unwritten records after it and retries (`maxRelinks` times), so the chain never forks.
    */
   readonly writerId: string;
   /**
@@ -39,9 +41,24 @@ export interface AuditLogWriterProps {
    * @default 100
    */
   readonly batchSize?: number;
+  /**
+   * Write the head pointer (HEAD.json) after every this many batches. The head is a hint only: open() and the
+   * verifier look past a stale head, and each head write leaves one more Object Lock-retained version.
+   * @default 10
+   */
+  readonly headEvery?: number;
+  /**
+   * How often one batch may be re-linked after another writer with the same id took its key, before the flush
+   * fails with ChainForkError.
+   * @default 5
+   */
+  readonly maxRelinks?: number;
 }
 
-/** Another process writes with the same writer id: its chain would fork. */
+/**
+ * Another process kept taking this writer's batch keys (more than `maxRelinks` times in a row), or a batch key
+ * holds records that do not link to the chain: writing further would fork it.
+ */
 export class ChainForkError extends Error {
   constructor(message: string) {
     super(message);
@@ -116,6 +133,12 @@ export class AuditLogWriter {
   private readonly batches: ChainRecord[][] = [];
   private queue: Promise<unknown> = Promise.resolve();
   private opened = false;
+  private readonly headEvery: number;
+  private readonly maxRelinks: number;
+  /** Where the chain is known to end in the bucket (undefined: nothing stored yet). */
+  private end?: ChainEnd;
+  /** Batches stored since the head was last written. */
+  private sinceHead = 0;
 
   constructor(private readonly props: AuditLogWriterProps) {
     validateChainIds(props.tenant, props.writerId);
@@ -126,26 +149,38 @@ export class AuditLogWriter {
     if (props.retainUntil && props.retainUntil.getTime() <= Date.now()) {
       throw new Error(`retainUntil ${props.retainUntil.toISOString()} must be in the future`);
     }
+    this.headEvery = props.headEvery ?? 10;
+    if (!Number.isInteger(this.headEvery) || this.headEvery < 1 || this.headEvery > 1000) {
+      throw new Error(`headEvery ${props.headEvery} must be an integer from 1 to 1000`);
+    }
+    this.maxRelinks = props.maxRelinks ?? 5;
+    if (!Number.isInteger(this.maxRelinks) || this.maxRelinks < 0 || this.maxRelinks > 100) {
+      throw new Error(`maxRelinks ${props.maxRelinks} must be an integer from 0 to 100`);
+    }
     this.chain = `${props.tenant}/${props.writerId}`;
   }
 
   /**
    * Resume the chain where it ends in the bucket (or start it). The head object is only a hint: it is
-   * checked against the record it names, and batches written after it (a head update that failed) are
-   * found by listing. A head or last object that is not a valid record of this chain is refused
-   * (CorruptChainError): the writer never writes past a state it cannot verify.
+   * checked against the record it names, and batches written after it (a head written every `headEvery`
+   * batches, or a head update that failed) are found by listing. A head or last object that is not a valid
+   * record of this chain is refused (CorruptChainError): the writer never writes past a state it cannot verify.
+   *
+   * Every read is of a key the listing just showed: the writer never GETs a key that may not exist. A worker
+   * may list only under the audit prefix (s3:ListBucket with an s3:prefix condition), and a GET carries no
+   * s3:prefix, so for a missing key S3 answers 403 AccessDenied, not 404 NoSuchKey: "If you don't have the
+   * s3:ListBucket permission, Amazon S3 returns an HTTP status code 403 (access denied)"
+   * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html, Permissions).
    */
   async open(): Promise<void> {
     const { s3, bucket, tenant, writerId } = this.props;
     const hk = headKey(tenant, writerId);
-    let headText: string | undefined;
-    try {
-      headText = await readText(s3, bucket, hk);
-    } catch (e) {
-      if ((e as { name?: string }).name !== 'NoSuchKey') throw describeAwsError(e, `reading the chain head of ${this.chain}`);
-    }
     let end: ChainEnd | undefined;
-    if (headText !== undefined) {
+    const listed = await aws(`listing the chain head of ${this.chain}`, () =>
+      s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: hk, MaxKeys: 1 })),
+    );
+    if ((listed.Contents ?? []).some((o) => o.Key === hk)) {
+      const headText = await aws(`reading the chain head of ${this.chain}`, () => readText(s3, bucket, hk));
       const head = parseHead(headText, tenant, writerId);
       const rec = await this.lastRecordOf(head.key);
       if (rec.seq !== head.seq || rec.hash !== head.hash)
@@ -154,24 +189,29 @@ export class AuditLogWriter {
         );
       end = head;
     }
-    // A batch written after the last head update (the head write failed) is newer than the head says.
+    end = await this.endAfter(end);
+    this.nextSeq = end ? end.seq + 1 : 0;
+    this.lastHash = end?.hash ?? GENESIS_HASH;
+    this.end = end;
+    this.opened = true;
+  }
+
+  /** The chain's end at or after `known`: batches listed after it (written later, by us or a twin) win. */
+  private async endAfter(known: ChainEnd | undefined): Promise<ChainEnd | undefined> {
+    const { s3, bucket, tenant, writerId } = this.props;
     let lastKey: string | undefined;
     try {
-      for await (const { key } of batchKeys(s3, bucket, chainPrefix(tenant, writerId), end?.key)) lastKey = key;
+      for await (const { key } of batchKeys(s3, bucket, chainPrefix(tenant, writerId), known?.key)) lastKey = key;
     } catch (e) {
       throw describeAwsError(e, `listing the chain ${this.chain}`);
     }
-    if (lastKey) {
-      const rec = await this.lastRecordOf(lastKey);
-      if (end && rec.seq <= end.seq)
-        throw new CorruptChainError(
-          `${lastKey} ends with sequence ${rec.seq}, not after the head's ${end.seq}; run audit:verify before writing`,
-        );
-      end = { seq: rec.seq, hash: rec.hash, key: lastKey };
-    }
-    this.nextSeq = end ? end.seq + 1 : 0;
-    this.lastHash = end?.hash ?? GENESIS_HASH;
-    this.opened = true;
+    if (!lastKey) return known;
+    const rec = await this.lastRecordOf(lastKey);
+    if (known && rec.seq <= known.seq)
+      throw new CorruptChainError(
+        `${lastKey} ends with sequence ${rec.seq}, not after the head's ${known.seq}; run audit:verify before writing`,
+      );
+    return { seq: rec.seq, hash: rec.hash, key: lastKey };
   }
 
   /** The last record of a batch object, validated: this chain's, its hash right, its seq within the key's batch. */
@@ -238,16 +278,47 @@ export class AuditLogWriter {
     this.loose = this.loose.slice(cut.length);
     for (let i = 0; i < cut.length; i += this.batchSize) this.batches.push(cut.slice(i, i + this.batchSize));
     const written: number[] = [];
+    let relinks = 0;
     while (this.batches.length) {
       const batch = this.batches[0];
-      await this.writeBatch(batch);
+      if (!(await this.writeBatch(batch))) {
+        // Another writer with our id took the key: follow its tail and try again, a bounded number of times.
+        if (++relinks > this.maxRelinks)
+          throw new ChainForkError(
+            `${batchKey(this.props.tenant, this.props.writerId, batch[0].seq)} was taken by another writer with id "${this.props.writerId}" ${relinks} times in a row; give concurrent writers distinct ids (e.g. one per concurrency slot)`,
+          );
+        await this.relink();
+        continue;
+      }
+      relinks = 0;
       this.batches.shift();
       written.push(...batch.map((r) => r.seq));
     }
     return written;
   }
 
-  private async writeBatch(batch: ChainRecord[]): Promise<void> {
+  /**
+   * Re-read the chain's tail past the last key we know, and re-chain every unwritten record (the queued batches,
+   * keeping their sizes, then the loose ones) after it: new sequence numbers and hashes, the same events.
+   */
+  private async relink(): Promise<void> {
+    const end = await this.endAfter(this.end);
+    let seq = end ? end.seq + 1 : 0;
+    let prev = end?.hash ?? GENESIS_HASH;
+    const rechain = (r: ChainRecord) => {
+      const n = chainRecord(this.chain, seq++, prev, r.event);
+      prev = n.hash;
+      return n;
+    };
+    for (let i = 0; i < this.batches.length; i++) this.batches[i] = this.batches[i].map(rechain);
+    this.loose = this.loose.map(rechain);
+    this.nextSeq = seq;
+    this.lastHash = prev;
+    this.end = end;
+  }
+
+  /** Store one batch; false when another writer with our id holds its key (re-link and retry). */
+  private async writeBatch(batch: ChainRecord[]): Promise<boolean> {
     const { s3, bucket, tenant, writerId, kmsKeyId, retainUntil } = this.props;
     const key = batchKey(tenant, writerId, batch[0].seq);
     const body = batch.map((r) => JSON.stringify(r)).join('\n') + '\n';
@@ -271,26 +342,36 @@ export class AuditLogWriter {
       await put(key, body, true);
     } catch (e) {
       const status = (e as S3ServiceException).$metadata?.httpStatusCode;
-      if (status !== 412 && (e as { name?: string }).name !== 'PreconditionFailed') throw describeAwsError(e, `writing ${key}`);
-      // The key exists: our own earlier attempt (same bytes: done), or another writer with our id (a fork).
-      const existing = await aws(`reading back ${key}`, () => readText(s3, bucket, key));
-      if (sha256Hex(existing) !== sha256Hex(body)) {
-        throw new ChainForkError(
-          `${key} already holds different records: another process writes with writer id "${writerId}"; give each writer its own id`,
-        );
+      const name = (e as { name?: string }).name;
+      // 412: the key exists. 409 ConditionalRequestConflict: a concurrent conditional write of the key won
+      // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html).
+      if (status !== 412 && status !== 409 && name !== 'PreconditionFailed' && name !== 'ConditionalRequestConflict')
+        throw describeAwsError(e, `writing ${key}`);
+      // Our own earlier attempt (same bytes: done), or another writer with our id (re-link after its records).
+      // The PUT said the key exists (or is being written), so this read is of a key that exists.
+      let existing: string | undefined;
+      try {
+        existing = await readText(s3, bucket, key);
+      } catch (readError) {
+        if (status !== 409) throw describeAwsError(readError, `reading back ${key}`);
       }
+      if (existing === undefined || sha256Hex(existing) !== sha256Hex(body)) return false;
     }
     const last = batch[batch.length - 1];
+    this.end = { seq: last.seq, hash: last.hash, key };
+    if (++this.sinceHead < this.headEvery) return true;
     try {
       await put(
         headKey(tenant, writerId),
         JSON.stringify({ seq: last.seq, hash: last.hash, key, updatedAt: new Date().toISOString() }),
         false,
       );
+      this.sinceHead = 0;
     } catch (e) {
       // The batch is stored; a stale head is repaired by open() (it looks past the head).
       throw describeAwsError(e, `updating the chain head after ${key} (the records are stored)`);
     }
+    return true;
   }
 }
 
