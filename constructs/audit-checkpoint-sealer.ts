@@ -72,12 +72,13 @@ export class AuditCheckpointSealer extends Construct {
       );
 
     // Isolated subnets have no route out but the S3 gateway endpoint and the interface endpoints (KMS, Logs, SQS).
+    // The group allows no egress of its own: the owner of the VPC opens exactly those destinations (for a HipaaVpc,
+    // `allowServiceAccess(sealer.worker, { s3: true })`: the S3 prefix list and the endpoints' group, on 443).
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
       description: 'Audit checkpoint sealer: HTTPS egress only (isolated subnets: S3 gateway and VPC interface endpoints)',
       allowAllOutbound: false,
     });
-    this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to the S3 gateway endpoint and the interface endpoints');
 
     // Asymmetric keys cannot rotate; a new key means a new public key for auditors, so it is kept (RETAIN).
     this.signingKey = new kms.Key(this, 'SigningKey', {

@@ -7,8 +7,13 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { IConstruct } from 'constructs';
+import { STRICT_RULES } from '../lib/compliance/rules';
+import { CONTROLS } from '../lib/evidence/controls';
 import { HipaaStage } from '../lib/stage';
 import { synthReference, testConfig } from './helpers/synth';
 
@@ -44,6 +49,15 @@ const l1 = <T>(c: IConstruct): T => c.node.defaultChild as T;
 const auditBucket = (s: HipaaStage) => l1<s3.CfnBucket>(s.audit.auditBucket);
 const dbInstance = (s: HipaaStage) => l1<rds.CfnDBInstance>(s.data.postgres.instance);
 const listener = (s: HipaaStage) => l1<elbv2.CfnListener>(s.edge.alb.listener);
+const trail = (s: HipaaStage) => s.audit.trail.trail;
+/** Edit only the first resource of a type under a scope (one alarm of many). */
+function onFirst<T extends CfnResource>(scope: IConstruct, type: string, edit: (r: T) => void): void {
+  let done = false;
+  onEach<T>(scope, type, (r) => {
+    if (!done) edit(r);
+    done = true;
+  });
+}
 
 const BATCHES: Case[][] = [
   [
@@ -140,6 +154,31 @@ const BATCHES: Case[][] = [
         }),
       expect: { rule: 'HIPAA.Strict-HIPAAEligibleService', at: 'Workers/CarelessLightsail' },
     },
+    {
+      control: 'a multi-region trail',
+      edit: (s) => (trail(s).isMultiRegionTrail = false),
+      expect: { rule: 'HIPAA.Strict-CloudTrailMultiRegionValidated', at: 'Audit/Trail' },
+    },
+    {
+      control: 'flow logs of ALL traffic (reduced to rejected traffic)',
+      edit: (s) => onEach<ec2.CfnFlowLog>(s.network, 'AWS::EC2::FlowLog', (f) => (f.trafficType = 'REJECT')),
+      expect: { rule: 'HIPAA.Strict-VPCFlowLogsAllTraffic', at: 'Network/Network' },
+    },
+    {
+      control: 'the database is not publicly accessible',
+      edit: (s) => (dbInstance(s).publiclyAccessible = true),
+      expect: { rule: 'HIPAA.Strict-RDSNotPublic', at: 'Data/Postgres/Instance' },
+    },
+    {
+      control: 'load balancer hardening (desync mitigation)',
+      edit: (s) => s.edge.alb.loadBalancer.setAttribute('routing.http.desync_mitigation_mode', 'defensive'),
+      expect: { rule: 'HIPAA.Strict-ELBHardened', at: 'Edge/Alb/LoadBalancer' },
+    },
+    {
+      control: 'workers egress only to the destinations they need',
+      edit: (s) => s.workers.consumer.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'careless'),
+      expect: { rule: 'HIPAA.Strict-SecurityGroupEgressRestricted', at: 'Workers/Consumer/SecurityGroup' },
+    },
   ],
   [
     {
@@ -197,6 +236,39 @@ const BATCHES: Case[][] = [
         }),
       expect: { rule: 'HIPAA.Strict-ELBHTTPSOnly', at: 'Edge/Alb/LoadBalancer/CarelessHttp' },
     },
+    {
+      control: 'S3 data events in the trail',
+      edit: (s) => (trail(s).eventSelectors = [{ readWriteType: 'All', includeManagementEvents: true }]),
+      expect: { rule: 'HIPAA.Strict-CloudTrailEncryptedDataEvents', at: 'Audit/Trail' },
+    },
+    {
+      control: 'Multi-AZ standby',
+      edit: (s) => (dbInstance(s).multiAz = false),
+      expect: { rule: 'HIPAA.Strict-RDSMultiAZDeletionProtection', at: 'Data/Postgres/Instance' },
+    },
+    {
+      control: 'WAF rate limits',
+      edit: (s) => {
+        const acl = s.edge.webAcl.webAcl;
+        const rules = Stack.of(acl).resolve(acl.rules) as unknown[];
+        acl.rules = rules.filter((r) => !JSON.stringify(r).toLowerCase().includes('ratebasedstatement')) as wafv2.CfnWebACL.RuleProperty[];
+      },
+      expect: { rule: 'HIPAA.Strict-WAFRateLimitManagedRules', at: 'Edge/Waf' },
+    },
+    {
+      control: 'no NAT gateway',
+      edit: (s) =>
+        new ec2.CfnNatGateway(s.network, 'CarelessNat', {
+          subnetId: s.network.network.vpc.isolatedSubnets[0].subnetId,
+          connectivityType: 'private',
+        }),
+      expect: { rule: 'HIPAA.Strict-NoNATGateway', at: 'Network/CarelessNat' },
+    },
+    {
+      control: 'alarms notify the security topic',
+      edit: (s) => onFirst<cloudwatch.CfnAlarm>(s.monitoring, 'AWS::CloudWatch::Alarm', (a) => (a.alarmActions = undefined)),
+      expect: { rule: 'HIPAA.Strict-AlarmsNotify', at: 'Monitoring/' },
+    },
   ],
   [
     {
@@ -241,8 +313,50 @@ const BATCHES: Case[][] = [
         ),
       expect: { rule: 'HIPAA.Strict-MessagingEncryptedTLSOnly', at: 'Workers/WorkQueue' },
     },
+    {
+      control: 'the master secret rotates',
+      edit: (s) =>
+        onEach<CfnResource>(s.data, 'AWS::SecretsManager::RotationSchedule', (r) => r.node.scope!.node.tryRemoveChild(r.node.id)),
+      expect: { rule: 'HIPAA.Strict-SecretsManagerRotatedCustomerKey', at: 'Data/Postgres/Instance/Secret' },
+    },
+    {
+      control: 'backups copied to the DR region',
+      edit: (s) =>
+        onEach<backup.CfnBackupPlan>(s.data, 'AWS::Backup::BackupPlan', (p) =>
+          p.addDeletionOverride('Properties.BackupPlan.BackupPlanRule.0.CopyActions'),
+        ),
+      expect: { rule: 'HIPAA.Strict-BackupPlanDRCopy', at: 'Data/Backup/Plan' },
+    },
+    {
+      control: 'workers have reserved concurrency',
+      edit: (s) => (l1<lambda.CfnFunction>(s.workers.api.function).reservedConcurrentExecutions = undefined),
+      expect: { rule: 'HIPAA.Strict-LambdaPrivateWorker', at: 'Workers/Api/Function' },
+    },
+    {
+      control: 'tenant access points are VPC-only, key- and TLS-bound',
+      edit: (s) => new s3.CfnAccessPoint(s.tenants[0], 'CarelessAccessPoint', { bucket: 'phi-bucket' }),
+      expect: { rule: 'HIPAA.Strict-S3AccessPointTenantIsolated', at: 'Tenants0/CarelessAccessPoint' },
+    },
+    {
+      control: 'a renamed stateful resource (the database) is refused at synth',
+      edit: (s) => dbInstance(s).overrideLogicalId('PostgresInstanceRenamed'),
+      expect: { rule: 'HIPAA.Strict-StatefulLogicalIds[AWS::RDS::DBInstance PostgresInstanceEC667DB9]', at: 'Data/Postgres/Instance' },
+    },
   ],
 ];
+
+/** The rule id without a finding suffix (`HIPAA.Strict-StatefulLogicalIds[...]`). */
+const ruleOf = (id: string) => id.replace(/\[.*\]$/, '');
+
+describe('the proof covers every rule and every control', () => {
+  const proven = new Set(BATCHES.flat().map((c) => ruleOf(c.expect.rule)));
+  test.each(STRICT_RULES.map((r) => [r.id]))('HIPAA.Strict-%s has an edit that breaks it', (id) => {
+    expect(proven).toContain(`HIPAA.Strict-${id}`);
+  });
+  test.each(CONTROLS.map((c) => [c.id, c] as const))('control %s has an edit that breaks one of its rules', (_id, c) => {
+    expect(c.strict.map((r) => `HIPAA.Strict-${r}`).filter((r) => proven.has(r))).not.toEqual([]);
+  });
+});
 
 describe('the gate refuses each weakening (one edit per control, default plugins)', () => {
   describe.each(BATCHES.map((cases, i) => [i + 1, cases] as const))('synthesis %i', (_n, cases) => {

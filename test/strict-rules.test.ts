@@ -10,7 +10,9 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { STRICT_RULES, StrictThresholds } from '../lib/compliance/rules';
+import { APPROVED_STATEFUL_RESOURCES } from '../lib/compliance/stateful';
 import { HipaaStrictChecks } from '../lib/compliance/strict-pack';
 import { DATA_CLASS_TAG, DataClass } from '../lib/baseline/contract';
 
@@ -74,6 +76,21 @@ describe('HIPAA.Strict rules: a compliant and a non-compliant fixture each', () 
       'StatefulRetain',
       'MessagingEncryptedTLSOnly',
       'HIPAAEligibleService',
+      'CloudTrailMultiRegionValidated',
+      'CloudTrailEncryptedDataEvents',
+      'VPCFlowLogsAllTraffic',
+      'SecretsManagerRotatedCustomerKey',
+      'RDSMultiAZDeletionProtection',
+      'RDSNotPublic',
+      'BackupPlanDRCopy',
+      'ELBHardened',
+      'WAFRateLimitManagedRules',
+      'NoNATGateway',
+      'LambdaPrivateWorker',
+      'AlarmsNotify',
+      'S3AccessPointTenantIsolated',
+      'SecurityGroupEgressRestricted',
+      'StatefulLogicalIds',
     ];
     expect(STRICT_RULES.map((r) => r.id).sort()).toEqual(covered.sort());
     for (const r of STRICT_RULES) expect(`${r.info} ${r.section}`).toMatch(/164\.3\d\d/);
@@ -486,5 +503,350 @@ describe('HIPAA.Strict rules: a compliant and a non-compliant fixture each', () 
     expect(f).toContain(rule('HIPAAEligibleService', 'Table'));
     expect(f).toContain(rule('HIPAAEligibleService', 'Lightsail'));
     expect(f).not.toContain(rule('HIPAAEligibleService', 'Good'));
+  });
+  describe('rules that replaced the evidence pack’s own checks', () => {
+    const trail = (s: Stack, id: string, props: Record<string, unknown>) =>
+      new CfnResource(s, id, {
+        type: 'AWS::CloudTrail::Trail',
+        properties: {
+          IsLogging: true,
+          S3BucketName: 'audit',
+          IsMultiRegionTrail: true,
+          EnableLogFileValidation: true,
+          KMSKeyId: 'arn:aws:kms:us-east-1:111122223333:key/k',
+          CloudWatchLogsLogGroupArn: 'arn:aws:logs:us-east-1:111122223333:log-group:trail:*',
+          CloudWatchLogsRoleArn: 'arn:aws:iam::111122223333:role/trail',
+          EventSelectors: [{ DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3'] }] }],
+          ...props,
+        },
+      });
+    test('CloudTrailMultiRegionValidated: a single-region trail or one without log file validation fails', () => {
+      const f = findings((s) => {
+        trail(s, 'Good', {});
+        trail(s, 'SingleRegion', { IsMultiRegionTrail: false });
+        trail(s, 'Unvalidated', { EnableLogFileValidation: false });
+      });
+      expect(f).toContain(rule('CloudTrailMultiRegionValidated', 'SingleRegion'));
+      expect(f).toContain(rule('CloudTrailMultiRegionValidated', 'Unvalidated'));
+      expect(f).not.toContain(rule('CloudTrailMultiRegionValidated', 'Good'));
+    });
+    test('CloudTrailEncryptedDataEvents: a trail without a key, CloudWatch delivery or S3 data events fails', () => {
+      const f = findings((s) => {
+        trail(s, 'Good', {});
+        trail(s, 'Advanced', {
+          EventSelectors: undefined,
+          AdvancedEventSelectors: [{ FieldSelectors: [{ Field: 'resources.type', Equals: ['AWS::S3::Object'] }] }],
+        });
+        trail(s, 'NoKey', { KMSKeyId: undefined });
+        trail(s, 'NoLogs', { CloudWatchLogsLogGroupArn: undefined });
+        trail(s, 'NoDataEvents', { EventSelectors: [{ ReadWriteType: 'All' }] });
+      });
+      for (const bad of ['NoKey', 'NoLogs', 'NoDataEvents']) expect(f).toContain(rule('CloudTrailEncryptedDataEvents', bad));
+      for (const good of ['Good', 'Advanced']) expect(f).not.toContain(rule('CloudTrailEncryptedDataEvents', good));
+    });
+    test('VPCFlowLogsAllTraffic: every VPC logs ALL traffic; a REJECT-only flow log fails', () => {
+      const f = findings((s) => {
+        const good = new ec2.CfnVPC(s, 'GoodVpc', { cidrBlock: '10.0.0.0/16' });
+        new ec2.CfnFlowLog(s, 'GoodLog', {
+          resourceId: good.ref,
+          resourceType: 'VPC',
+          trafficType: 'ALL',
+          logDestinationType: 's3',
+          logDestination: 'arn:aws:s3:::logs',
+        });
+        const bad = new ec2.CfnVPC(s, 'RejectOnlyVpc', { cidrBlock: '10.1.0.0/16' });
+        new ec2.CfnFlowLog(s, 'RejectLog', {
+          resourceId: bad.ref,
+          resourceType: 'VPC',
+          trafficType: 'REJECT',
+          logDestinationType: 's3',
+          logDestination: 'arn:aws:s3:::logs',
+        });
+        new ec2.CfnVPC(s, 'UnloggedVpc', { cidrBlock: '10.2.0.0/16' });
+      });
+      expect(f).toContain(rule('VPCFlowLogsAllTraffic', 'RejectLog'));
+      expect(f).toContain(rule('VPCFlowLogsAllTraffic', 'RejectOnlyVpc'));
+      expect(f).toContain(rule('VPCFlowLogsAllTraffic', 'UnloggedVpc'));
+      for (const good of ['GoodVpc', 'GoodLog']) expect(f).not.toContain(rule('VPCFlowLogsAllTraffic', good));
+    });
+    test('SecretsManagerRotatedCustomerKey: a secret without a customer key or a rotation schedule fails', () => {
+      const f = findings((s) => {
+        const good = new CfnResource(s, 'Good', {
+          type: 'AWS::SecretsManager::Secret',
+          properties: { KmsKeyId: 'arn:aws:kms:us-east-1:111122223333:key/k' },
+        });
+        new CfnResource(s, 'GoodRotation', {
+          type: 'AWS::SecretsManager::RotationSchedule',
+          properties: { SecretId: { Ref: good.logicalId }, RotationRules: { ScheduleExpression: 'rate(30 days)' } },
+        });
+        const unrotated = new CfnResource(s, 'Unrotated', { type: 'AWS::SecretsManager::Secret', properties: { KmsKeyId: 'k' } });
+        const awsKey = new CfnResource(s, 'AwsManagedKey', { type: 'AWS::SecretsManager::Secret', properties: {} });
+        new CfnResource(s, 'AwsKeyRotation', {
+          type: 'AWS::SecretsManager::RotationSchedule',
+          properties: { SecretId: { Ref: awsKey.logicalId }, RotationRules: { ScheduleExpression: 'rate(30 days)' } },
+        });
+        void unrotated;
+      });
+      expect(f).toContain(rule('SecretsManagerRotatedCustomerKey', 'Unrotated'));
+      expect(f).toContain(rule('SecretsManagerRotatedCustomerKey', 'AwsManagedKey'));
+      expect(f).not.toContain(rule('SecretsManagerRotatedCustomerKey', 'Good'));
+    });
+    const db = (s: Stack, id: string, props: Partial<rds.CfnDBInstanceProps>) =>
+      new rds.CfnDBInstance(s, id, {
+        engine: 'postgres',
+        dbInstanceClass: 'db.t4g.micro',
+        multiAz: true,
+        deletionProtection: true,
+        publiclyAccessible: false,
+        ...props,
+      });
+    test('RDSMultiAZDeletionProtection: a single-AZ or unprotected instance fails', () => {
+      const f = findings((s) => {
+        db(s, 'Good', {});
+        db(s, 'SingleAz', { multiAz: false });
+        db(s, 'Unprotected', { deletionProtection: false });
+      });
+      expect(f).toContain(rule('RDSMultiAZDeletionProtection', 'SingleAz'));
+      expect(f).toContain(rule('RDSMultiAZDeletionProtection', 'Unprotected'));
+      expect(f).not.toContain(rule('RDSMultiAZDeletionProtection', 'Good'));
+    });
+    test('RDSNotPublic: a public instance, or one that leaves it to the default, fails', () => {
+      const f = findings((s) => {
+        db(s, 'Good', {});
+        db(s, 'Public', { publiclyAccessible: true });
+        db(s, 'Unsaid', { publiclyAccessible: undefined });
+      });
+      expect(f).toContain(rule('RDSNotPublic', 'Public'));
+      expect(f).toContain(rule('RDSNotPublic', 'Unsaid'));
+      expect(f).not.toContain(rule('RDSNotPublic', 'Good'));
+    });
+    test('BackupPlanDRCopy: a plan rule without a copy action fails', () => {
+      const plan = (s: Stack, id: string, copy: boolean) =>
+        new backup.CfnBackupPlan(s, id, {
+          backupPlan: {
+            backupPlanName: id,
+            backupPlanRule: [
+              {
+                ruleName: 'Daily',
+                targetBackupVault: 'v',
+                lifecycle: { deleteAfterDays: 35 },
+                copyActions: copy
+                  ? [
+                      {
+                        destinationBackupVaultArn: 'arn:aws:backup:us-west-2:111122223333:backup-vault:dr',
+                        lifecycle: { deleteAfterDays: 35 },
+                      },
+                    ]
+                  : undefined,
+              },
+            ],
+          },
+        });
+      const f = findings((s) => {
+        plan(s, 'Good', true);
+        plan(s, 'OneRegion', false);
+      });
+      expect(f).toContain(rule('BackupPlanDRCopy', 'OneRegion'));
+      expect(f).not.toContain(rule('BackupPlanDRCopy', 'Good'));
+    });
+    test('ELBHardened: an ALB missing header dropping, strictest desync, deletion protection or access logs fails', () => {
+      const attrs = {
+        'routing.http.drop_invalid_header_fields.enabled': 'true',
+        'routing.http.desync_mitigation_mode': 'strictest',
+        'deletion_protection.enabled': 'true',
+        'access_logs.s3.enabled': 'true',
+      };
+      const lb = (s: Stack, id: string, a: Record<string, string>, type = 'application') =>
+        new elbv2.CfnLoadBalancer(s, id, {
+          type,
+          subnets: ['subnet-1', 'subnet-2'],
+          loadBalancerAttributes: Object.entries(a).map(([key, value]) => ({ key, value })),
+        });
+      const f = findings((s) => {
+        lb(s, 'Good', attrs);
+        lb(s, 'Defensive', { ...attrs, 'routing.http.desync_mitigation_mode': 'defensive' });
+        lb(s, 'NoLogs', { ...attrs, 'access_logs.s3.enabled': 'false' });
+        lb(s, 'Network', {}, 'network');
+      });
+      expect(f).toContain(rule('ELBHardened', 'Defensive'));
+      expect(f).toContain(rule('ELBHardened', 'NoLogs'));
+      for (const good of ['Good', 'Network']) expect(f).not.toContain(rule('ELBHardened', good));
+    });
+    test('WAFRateLimitManagedRules: a web ACL without a rate rule or the managed groups fails', () => {
+      const managed = (name: string, priority: number) => ({
+        name,
+        priority,
+        overrideAction: { none: {} },
+        statement: { managedRuleGroupStatement: { vendorName: 'AWS', name } },
+        visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: name, sampledRequestsEnabled: true },
+      });
+      const rate = {
+        name: 'rate',
+        priority: 0,
+        action: { block: {} },
+        statement: { rateBasedStatement: { limit: 1000, aggregateKeyType: 'IP' } },
+        visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: 'rate', sampledRequestsEnabled: true },
+      };
+      const acl = (s: Stack, id: string, rules: wafv2.CfnWebACL.RuleProperty[]) =>
+        new wafv2.CfnWebACL(s, id, {
+          scope: 'REGIONAL',
+          defaultAction: { allow: {} },
+          visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: id, sampledRequestsEnabled: true },
+          rules,
+        });
+      const f = findings((s) => {
+        acl(s, 'Good', [rate, managed('AWSManagedRulesCommonRuleSet', 1), managed('AWSManagedRulesSQLiRuleSet', 2)]);
+        acl(s, 'NoRate', [managed('AWSManagedRulesCommonRuleSet', 1), managed('AWSManagedRulesSQLiRuleSet', 2)]);
+        acl(s, 'NoSqli', [rate, managed('AWSManagedRulesCommonRuleSet', 1)]);
+      });
+      expect(f).toContain(rule('WAFRateLimitManagedRules', 'NoRate'));
+      expect(f).toContain(rule('WAFRateLimitManagedRules', 'NoSqli'));
+      expect(f).not.toContain(rule('WAFRateLimitManagedRules', 'Good'));
+    });
+    test('NoNATGateway: a NAT gateway fails, other network resources do not', () => {
+      const f = findings((s) => {
+        new ec2.CfnVPC(s, 'Vpc', { cidrBlock: '10.0.0.0/16' });
+        new ec2.CfnNatGateway(s, 'Nat', { subnetId: 'subnet-1', connectivityType: 'private' });
+      });
+      expect(f).toContain(rule('NoNATGateway', 'Nat'));
+      expect(f).not.toContain(rule('NoNATGateway', 'Vpc'));
+    });
+    test('LambdaPrivateWorker: a function outside a VPC, without reserved concurrency or without a DLQ fails', () => {
+      const fn = (s: Stack, id: string, props: Record<string, unknown>) =>
+        new CfnResource(s, id, {
+          type: 'AWS::Lambda::Function',
+          properties: {
+            Role: 'arn:aws:iam::111122223333:role/r',
+            Code: { ZipFile: 'exports.handler = async () => {}' },
+            Handler: 'index.handler',
+            Runtime: 'nodejs22.x',
+            VpcConfig: { SubnetIds: ['subnet-1'], SecurityGroupIds: ['sg-1'] },
+            ReservedConcurrentExecutions: 2,
+            DeadLetterConfig: { TargetArn: 'arn:aws:sqs:us-east-1:111122223333:dlq' },
+            ...props,
+          },
+        });
+      const f = findings((s) => {
+        fn(s, 'Good', {});
+        fn(s, 'Public', { VpcConfig: undefined });
+        fn(s, 'Unbounded', { ReservedConcurrentExecutions: undefined });
+        fn(s, 'NoDlq', { DeadLetterConfig: undefined });
+      });
+      for (const bad of ['Public', 'Unbounded', 'NoDlq']) expect(f).toContain(rule('LambdaPrivateWorker', bad));
+      expect(f).not.toContain(rule('LambdaPrivateWorker', 'Good'));
+    });
+    test('AlarmsNotify: an alarm without an action or an event rule without a target fails', () => {
+      const alarm = (s: Stack, id: string, actions?: string[]) =>
+        new CfnResource(s, id, {
+          type: 'AWS::CloudWatch::Alarm',
+          properties: {
+            MetricName: 'm',
+            Namespace: 'n',
+            Statistic: 'Sum',
+            Period: 60,
+            EvaluationPeriods: 1,
+            Threshold: 1,
+            ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+            AlarmActions: actions,
+          },
+        });
+      const f = findings((s) => {
+        alarm(s, 'GoodAlarm', ['arn:aws:sns:us-east-1:111122223333:alerts']);
+        alarm(s, 'SilentAlarm');
+        new CfnResource(s, 'GoodRule', {
+          type: 'AWS::Events::Rule',
+          properties: {
+            EventPattern: { source: ['aws.guardduty'] },
+            Targets: [{ Id: 't', Arn: 'arn:aws:sns:us-east-1:111122223333:alerts' }],
+          },
+        });
+        new CfnResource(s, 'SilentRule', { type: 'AWS::Events::Rule', properties: { EventPattern: { source: ['aws.guardduty'] } } });
+      });
+      expect(f).toContain(rule('AlarmsNotify', 'SilentAlarm'));
+      expect(f).toContain(rule('AlarmsNotify', 'SilentRule'));
+      for (const good of ['GoodAlarm', 'GoodRule']) expect(f).not.toContain(rule('AlarmsNotify', good));
+    });
+    test('S3AccessPointTenantIsolated: an internet access point, or one whose policy skips the key or TLS, fails', () => {
+      const policy = (conditions: Record<string, unknown>) => ({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: '*', Condition: conditions }],
+      });
+      const full = {
+        Bool: { 'aws:SecureTransport': 'false' },
+        StringNotEquals: { 's3:x-amz-server-side-encryption-aws-kms-key-id': 'arn:aws:kms:us-east-1:111122223333:key/t' },
+      };
+      const bpa = { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true };
+      const ap = (s: Stack, id: string, props: Partial<s3.CfnAccessPointProps>) =>
+        new s3.CfnAccessPoint(s, id, {
+          bucket: 'phi',
+          vpcConfiguration: { vpcId: 'vpc-1' },
+          publicAccessBlockConfiguration: bpa,
+          policy: policy(full),
+          ...props,
+        });
+      const f = findings((s) => {
+        ap(s, 'Good', {});
+        ap(s, 'Internet', { vpcConfiguration: undefined });
+        ap(s, 'NoKey', { policy: policy({ Bool: full.Bool }) });
+        ap(s, 'PublicPolicy', { publicAccessBlockConfiguration: { ...bpa, blockPublicPolicy: false } });
+      });
+      for (const bad of ['Internet', 'NoKey', 'PublicPolicy']) expect(f).toContain(rule('S3AccessPointTenantIsolated', bad));
+      expect(f).not.toContain(rule('S3AccessPointTenantIsolated', 'Good'));
+    });
+  });
+
+  test('SecurityGroupEgressRestricted: world or all-ports egress fails; a prefix list, a group or a port passes', () => {
+    const f = findings((s) => {
+      const vpc = new ec2.Vpc(s, 'Vpc', {
+        maxAzs: 1,
+        natGateways: 0,
+        subnetConfiguration: [{ name: 'iso', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
+      });
+      const db = new ec2.SecurityGroup(s, 'Db', { vpc, allowAllOutbound: false });
+      const worker = new ec2.SecurityGroup(s, 'Worker', { vpc, allowAllOutbound: false });
+      worker.addEgressRule(ec2.Peer.prefixList('pl-63a5400a'), ec2.Port.tcp(443), 'S3');
+      worker.addEgressRule(db, ec2.Port.tcp(5432), 'PostgreSQL');
+      new ec2.SecurityGroup(s, 'AllowAll', { vpc, allowAllOutbound: true });
+      new ec2.SecurityGroup(s, 'WorldHttps', { vpc, allowAllOutbound: false }).addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443));
+      new ec2.SecurityGroup(s, 'AllPorts', { vpc, allowAllOutbound: false }).addEgressRule(ec2.Peer.ipv4('10.0.0.0/16'), ec2.Port.allTcp());
+      new ec2.SecurityGroup(s, 'Ipv6World', { vpc, allowAllOutbound: false, allowAllIpv6Outbound: true });
+      // A group with no egress rule at all keeps EC2's default allow-all rule.
+      new ec2.CfnSecurityGroup(s, 'Bare', { groupDescription: 'bare', vpcId: vpc.vpcId });
+    });
+    for (const bad of ['AllowAll', 'WorldHttps', 'AllPorts', 'Ipv6World', 'Bare'])
+      expect(f).toContain(rule('SecurityGroupEgressRestricted', bad));
+    for (const good of ['Db', 'Worker']) expect(f).not.toContain(rule('SecurityGroupEgressRestricted', good));
+  });
+
+  describe('StatefulLogicalIds: the committed manifest holds at synth', () => {
+    /** Findings of the pack on one stack named like a stack of the reference deployment. */
+    function stackFindings(stackName: string, build: (s: Stack) => void): string[] {
+      const app = new App();
+      const s = new Stack(app, 'S', { stackName, env: { region: 'us-east-1' } });
+      build(s);
+      app.synth();
+      const report = new HipaaStrictChecks(undefined, { thresholds: THRESHOLDS }).validateScope(app);
+      return report.violations
+        .filter((v) => v.ruleName.startsWith('HIPAA.Strict-StatefulLogicalIds'))
+        .flatMap((v) => v.violatingResources.map((r) => `${v.ruleName}@${(r.constructPath ?? '').split('/')[1]}`));
+    }
+    const approved = APPROVED_STATEFUL_RESOURCES['example-Monitoring'];
+    /** A topic under an approved logical id, or under another one (a rename). */
+    const topic = (s: Stack, logicalId: string) => new sns.CfnTopic(s, logicalId).overrideLogicalId(logicalId);
+
+    test('the manifest lists the reference deployment', () => {
+      expect(approved).toEqual(['AWS::SNS::Topic AlertsTopicCF7C81C9']);
+    });
+    test('compliant: every approved logical id is there', () => {
+      expect(stackFindings('example-Monitoring', (s) => topic(s, 'AlertsTopicCF7C81C9'))).toEqual([]);
+    });
+    test('non-compliant: a renamed resource names the missing logical id, on the new resource', () => {
+      expect(stackFindings('example-Monitoring', (s) => topic(s, 'RenamedTopic'))).toEqual([
+        'HIPAA.Strict-StatefulLogicalIds[AWS::SNS::Topic AlertsTopicCF7C81C9]@RenamedTopic',
+      ]);
+    });
+    test('a stack the manifest does not list is out of scope (your own apps)', () => {
+      expect(stackFindings('my-own-Monitoring', (s) => topic(s, 'RenamedTopic'))).toEqual([]);
+    });
   });
 });

@@ -4,9 +4,13 @@ import { ResourceView, StackView, TemplateResource } from './rules/rule';
 const CDK_PATH = 'aws:cdk:path';
 
 /** Views of the resources of one parsed CloudFormation template. */
-export function templateStackView(template: { Resources?: Record<string, TemplateResource> }): StackView & { all(): ResourceView[] } {
+export function templateStackView(
+  template: { Resources?: Record<string, TemplateResource> },
+  name?: string,
+): StackView & { all(): ResourceView[] } {
   const views: ResourceView[] = [];
   const stack = {
+    name,
     resourcesOfType: (type: string) => views.filter((v) => v.type === type),
     all: () => views,
   };
@@ -43,6 +47,7 @@ export function treeResourceView(node: CfnResource): ResourceView {
     // Validation runs on the finished tree: the stack's resources are listed once, grouped by type.
     let byType: Map<string, ResourceView[]> | undefined;
     const s: StackView = {
+      name: stackConstruct.stackName,
       resourcesOfType: (type) => {
         if (!byType) {
           byType = new Map();

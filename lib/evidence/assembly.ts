@@ -37,7 +37,7 @@ export function readStackTemplates(assemblyDir: string): StackTemplate[] {
         file: path.relative(assemblyDir, full),
         sha256: sha256File(full),
         template,
-        view: templateStackView(template),
+        view: templateStackView(template, s.stackName),
       });
     }
   }

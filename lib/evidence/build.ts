@@ -7,7 +7,7 @@ import { DeploymentConfig } from '../config/schema';
 import { behaviouralEvidence, NOT_PROVABLE_OFFLINE } from '../behaviour/evidence';
 import { describeValue, readStackTemplates, StackTemplate } from './assembly';
 import { controlTowerRuleNames } from '../compliance/control-tower';
-import { CONTROLS, ControlDefinition, HIPAA_SECTIONS } from './controls';
+import { CONTROLS, ControlDefinition, controlVerdict, HIPAA_SECTIONS } from './controls';
 import { ControlEvidence, ControlStatus, Evidence, EVIDENCE_SCHEMA_VERSION } from './schema';
 import { trustCenter } from './trust-center';
 
@@ -78,7 +78,6 @@ function evaluateControl(def: ControlDefinition, stacks: StackTemplate[], input:
         const nonCompliant = result === NON_COMPLIANT || (Array.isArray(result) && result.length > 0);
         if (nonCompliant && !accepted.includes(`HIPAA.Strict-${id}`)) failed.push(`HIPAA.Strict-${id}`);
       }
-      if (def.check && !def.check(r, input.thresholds)) failed.push(`template check: ${def.title}`);
       for (const f of input.findings) {
         const rule =
           f.plugin === 'cdk-validator-cfnguard'
@@ -104,7 +103,10 @@ function evaluateControl(def: ControlDefinition, stacks: StackTemplate[], input:
       });
     }
   }
-  const status = def.required && resources.length === 0 ? 'not-met' : worst(resources.map((r) => r.status));
+  const status = controlVerdict(
+    def,
+    resources.map((r) => r.status),
+  );
   return {
     id: def.id,
     title: def.title,

@@ -85,6 +85,8 @@ export class AuditStack extends Stack {
       logsKey: props.auditKey,
       logsKeyAliasName: props.auditKeyAliasName,
     });
+    // Egress to the destinations the sealer needs only: S3 (prefix list) and the interface endpoints, on 443.
+    props.network.allowServiceAccess(this.sealer.worker, { s3: true });
     new CfnOutput(this, STACK_OUTPUTS.auditCheckpointKey, {
       value: this.sealer.signingKey.keyArn,
       description: 'Audit checkpoint signing key: its public key verifies checkpoints and proofs (audit:verify, audit:verify-proof)',

@@ -1,3 +1,18 @@
+import { AlarmsNotify } from './alarms-notify';
+import { BackupPlanDrCopy } from './backup-plan-dr-copy';
+import { CloudTrailEncryptedDataEvents } from './cloudtrail-encrypted-data-events';
+import { CloudTrailMultiRegionValidated } from './cloudtrail-multi-region-validated';
+import { ElbHardened } from './elb-hardened';
+import { LambdaPrivateWorker } from './lambda-private-worker';
+import { NoNatGateway } from './no-nat-gateway';
+import { RdsMultiAzDeletionProtection } from './rds-multi-az-deletion-protection';
+import { RdsNotPublic } from './rds-not-public';
+import { S3AccessPointTenantIsolated } from './s3-access-point-tenant-isolated';
+import { SecretsManagerRotatedCustomerKey } from './secrets-rotated-customer-key';
+import { SecurityGroupEgressRestricted } from './security-group-egress-restricted';
+import { StatefulLogicalIds } from './stateful-logical-ids';
+import { VpcFlowLogsAllTraffic } from './vpc-flow-logs-all-traffic';
+import { WafRateLimitManagedRules } from './waf-rate-limit-managed-rules';
 import { BackupPlanRetention } from './backup-plan-retention';
 import { BackupVaultLocked } from './backup-vault-locked';
 import { ElbHsts } from './elb-hsts';
@@ -37,15 +52,30 @@ export const STRICT_RULES: readonly StrictRule[] = [
   RdsIamAuthentication,
   RdsBackupRetention,
   RdsCustomerKey,
+  RdsMultiAzDeletionProtection,
+  RdsNotPublic,
+  SecretsManagerRotatedCustomerKey,
   ElbHttpsOnly,
   ElbTlsPolicy,
   ElbHsts,
+  ElbHardened,
+  WafRateLimitManagedRules,
   BackupVaultLocked,
   BackupPlanRetention,
+  BackupPlanDrCopy,
   LogGroupRetention,
+  CloudTrailMultiRegionValidated,
+  CloudTrailEncryptedDataEvents,
+  VpcFlowLogsAllTraffic,
+  AlarmsNotify,
   SecurityGroupNoWorldOpen,
+  SecurityGroupEgressRestricted,
   PrivateSubnetNoDefaultRoute,
+  NoNatGateway,
+  LambdaPrivateWorker,
+  S3AccessPointTenantIsolated,
   StatefulRetain,
+  StatefulLogicalIds,
   MessagingEncryptedTlsOnly,
   HipaaEligibleService,
 ];

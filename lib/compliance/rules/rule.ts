@@ -39,6 +39,8 @@ export interface TemplateResource {
 
 /** A stack, seen as its template. */
 export interface StackView {
+  /** The CloudFormation stack name, when known (the stateful-resource manifest is keyed by it). */
+  readonly name?: string;
   /** Every resource of a CloudFormation type in this stack. */
   resourcesOfType(type: string): ResourceView[];
 }
