@@ -13,3 +13,10 @@ export const DataClass = {
   /** Tenant PHI objects, each tenant under its own prefix. */
   PHI: 'phi',
 } as const;
+
+/**
+ * Object tag every tenant object in the PHI bucket carries: its retention in whole days. The bucket has one
+ * lifecycle rule per value in use (constructs/phi-data-bucket.ts); each tenant's access point refuses a write
+ * whose tag is not the retention of the class it writes to (constructs/tenant-resources.ts).
+ */
+export const RETENTION_TAG = 'hipaa-retention-days';
