@@ -16,7 +16,7 @@ export const TENANT_STACK_RESOURCES = { fixed: 1, perTenant: 6 } as const;
 
 /**
  * Slots per tenant stack: tenant slots 0-49 live in Tenants0, 50-99 in Tenants1, and so on. A full stack holds
- * 50 × 6 + 1 = 301 resources (limit 500, our ceiling 400) and about 0.4 MB of template (test/scale.test.ts):
+ * 50 × 6 + 1 = 301 resources (limit 500, our ceiling 400) and about 0.6 MB of template with 7-character ids (test/scale.test.ts; under 800 KB with 32-character ids, test/config-limits.test.ts):
  * room for one more resource per tenant. Never change it once tenants are deployed: it places every tenant.
  */
 export const TENANTS_PER_SHARD = 50;
