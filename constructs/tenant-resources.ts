@@ -6,12 +6,19 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { TENANT_TAG, tenantKeyAlias } from '../lib/baseline/contract';
+import { RETENTION_TAG, TENANT_TAG, tenantKeyAlias } from '../lib/baseline/contract';
 import { HipaaKey } from './hipaa-key';
 import { ManagedPolicyRole } from './managed-policy-role';
 
-/** Object actions a tenant's role may take on its own prefix. */
-export const TENANT_OBJECT_ACTIONS = ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'];
+/** Object actions a tenant's role may take anywhere under its own prefix. */
+export const TENANT_OBJECT_ACTIONS = ['s3:GetObject', 's3:DeleteObject'];
+/**
+ * Write actions a tenant's role may take under the prefix of each class that stores something. A PutObject that
+ * sets tags (the retention tag) needs s3:PutObjectTagging as well
+ * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html, Permissions); that also allows the
+ * PutObjectTagging call, which the access point holds to the same retention tag.
+ */
+export const TENANT_WRITE_ACTIONS = ['s3:PutObject', 's3:PutObjectTagging'];
 /** Key actions a tenant's role may take with its own key. */
 export const TENANT_KEY_ACTIONS = ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'];
 
@@ -24,8 +31,12 @@ export interface TenantResourcesProps {
   readonly vpc: ec2.IVpc;
   /** The worker role allowed to act for the tenant (it assumes the tenant role). */
   readonly workerRole: iam.IRole;
-  /** Data classes that store nothing (zero retention): writes to them are denied. */
-  readonly zeroRetentionClasses: string[];
+  /**
+   * Retention of each data class in whole days (the class's objects live under `tenants/<id>/<class>/`); 0: the
+   * class stores nothing, and writes to it are denied. A write to any other class must carry the object tag
+   * `hipaa-retention-days=<days>` of that class (the PHI bucket's lifecycle rule for that value expires it).
+   */
+  readonly retentionDays: Readonly<Record<string, number>>;
   /** Service token of the database provisioner (creates the tenant's schema and role). */
   readonly databaseProvisioner: string;
   /** The database holding the tenant's schema; the tenant role may connect to it as the tenant's login only. */
@@ -70,9 +81,24 @@ export class TenantResources extends Construct {
       assumedBy: new iam.ArnPrincipal(props.workerRole.roleArn),
       description: `Workers acting for tenant ${t}: its prefix and its key only`,
     });
-    this.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: TENANT_OBJECT_ACTIONS, resources: [`${this.accessPointArn}/object/${prefix}*`] }),
-    );
+    const object = (key: string) => `${this.accessPointArn}/object/${prefix}${key}`;
+    const classes = Object.entries(props.retentionDays);
+    const bad = classes.filter(([, d]) => !Number.isInteger(d) || d < 0);
+    if (bad.length)
+      throw new Error(
+        `TenantResources ${t}: retentionDays must be whole numbers of days (0: stores nothing), got ${JSON.stringify(Object.fromEntries(bad))}`,
+      );
+    const writable = classes.filter(([, d]) => d > 0);
+    const zeroRetention = classes.filter(([, d]) => d === 0).map(([c]) => c);
+    // Classes by retention: one Deny per retention value the tenant uses.
+    const byDays = new Map<number, string[]>();
+    for (const [c, d] of writable) byDays.set(d, [...(byDays.get(d) ?? []), c]);
+
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: TENANT_OBJECT_ACTIONS, resources: [object('*')] }));
+    if (writable.length)
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({ actions: TENANT_WRITE_ACTIONS, resources: writable.map(([c]) => object(`${c}/*`)) }),
+      );
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['s3:ListBucket'],
@@ -91,8 +117,18 @@ export class TenantResources extends Construct {
           sid: 'TenantRoleOnItsPrefix',
           principals: [new iam.ArnPrincipal(this.role.roleArn)],
           actions: TENANT_OBJECT_ACTIONS,
-          resources: [`${this.accessPointArn}/object/${prefix}*`],
+          resources: [object('*')],
         }),
+        ...(writable.length
+          ? [
+              new iam.PolicyStatement({
+                sid: 'TenantRoleWritesItsClasses',
+                principals: [new iam.ArnPrincipal(this.role.roleArn)],
+                actions: TENANT_WRITE_ACTIONS,
+                resources: writable.map(([c]) => object(`${c}/*`)),
+              }),
+            ]
+          : []),
         new iam.PolicyStatement({
           sid: 'TenantRoleListsItsPrefix',
           principals: [new iam.ArnPrincipal(this.role.roleArn)],
@@ -108,6 +144,29 @@ export class TenantResources extends Construct {
           resources: [`${this.accessPointArn}/object/*`],
           conditions: { StringNotEquals: { 's3:x-amz-server-side-encryption-aws-kms-key-id': this.key.keyArn } },
         }),
+        // Retention by tag: a write (or re-tag) of a class must carry that class's retention, so nobody writes
+        // where a shorter retention applies. A request without the tag is denied too (a negated condition on a
+        // missing key is true). https://docs.aws.amazon.com/AmazonS3/latest/userguide/tagging-and-policies.html
+        ...[...byDays].map(
+          ([days, cls]) =>
+            new iam.PolicyStatement({
+              sid: `RetentionTag${days}Days`,
+              effect: iam.Effect.DENY,
+              principals: [new iam.AnyPrincipal()],
+              actions: TENANT_WRITE_ACTIONS,
+              resources: cls.map((c) => object(`${c}/*`)),
+              conditions: { StringNotEquals: { [`s3:RequestObjectTag/${RETENTION_TAG}`]: String(days) } },
+            }),
+        ),
+        // Tags are set with the object (or replaced whole, under the Deny above), never removed or set on an
+        // older version.
+        new iam.PolicyStatement({
+          sid: 'RetentionTagStays',
+          effect: iam.Effect.DENY,
+          principals: [new iam.AnyPrincipal()],
+          actions: ['s3:DeleteObjectTagging', 's3:DeleteObjectVersionTagging', 's3:PutObjectVersionTagging'],
+          resources: [`${this.accessPointArn}/object/*`],
+        }),
         new iam.PolicyStatement({
           sid: 'DenyWithoutTLS',
           effect: iam.Effect.DENY,
@@ -116,14 +175,14 @@ export class TenantResources extends Construct {
           resources: [this.accessPointArn, `${this.accessPointArn}/object/*`],
           conditions: { Bool: { 'aws:SecureTransport': 'false' } },
         }),
-        ...(props.zeroRetentionClasses.length
+        ...(zeroRetention.length
           ? [
               new iam.PolicyStatement({
                 sid: 'ZeroRetentionStoresNothing',
                 effect: iam.Effect.DENY,
                 principals: [new iam.AnyPrincipal()],
                 actions: ['s3:PutObject'],
-                resources: props.zeroRetentionClasses.map((c) => `${this.accessPointArn}/object/${prefix}${c}/*`),
+                resources: zeroRetention.map((c) => object(`${c}/*`)),
               }),
             ]
           : []),

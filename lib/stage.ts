@@ -2,7 +2,7 @@ import { Stage, StageProps } from 'aws-cdk-lib';
 import { DEFAULT_DATABASE_PORT } from '../constructs/hipaa-postgres';
 import { STACK_IDS, tenantStackId } from './baseline/contract';
 import { Construct } from 'constructs';
-import { auditLogRetentionDays, availabilityZones, DeploymentConfig, retentionLifecycleDays, tenantRetention } from './config/schema';
+import { auditLogRetentionDays, availabilityZones, DeploymentConfig, retentionDaysInUse } from './config/schema';
 import { AuditStack } from './stacks/audit-stack';
 import { DataStack } from './stacks/data-stack';
 import { DrBackupStack } from './stacks/dr-backup-stack';
@@ -12,7 +12,7 @@ import { KeysStack } from './stacks/keys-stack';
 import { NetworkStack } from './stacks/network-stack';
 import { TenantsStack } from './stacks/tenants-stack';
 import { WorkersStack } from './stacks/workers-stack';
-import { tenantShard } from './tenants';
+import { placeTenants } from './tenants';
 
 export interface HipaaStageProps extends StageProps {
   readonly config: DeploymentConfig;
@@ -27,7 +27,7 @@ export class HipaaStage extends Stage {
   public readonly data: DataStack;
   public readonly workers: WorkersStack;
   public readonly edge: EdgeStack;
-  /** Tenant shard stacks, one per shard (`tenantShards`), also those that hold no tenant. */
+  /** Tenant shard stacks, one per 50 slots up to the highest slot in use, also those that hold no tenant. */
   public readonly tenants: TenantsStack[] = [];
   public readonly monitoring: MonitoringStack;
 
@@ -82,10 +82,7 @@ export class HipaaStage extends Stage {
       dataKeyAliasName: this.keys.dataKeyAliasName,
       accessLogsBucket: this.audit.accessLogBucket,
       provisionerReservedConcurrency: config.workers.reservedConcurrency.tenantDatabaseProvisioner,
-      tenants: config.tenants.map((t) => ({
-        tenantId: t.id,
-        days: Object.fromEntries(Object.entries(tenantRetention(t)).map(([c, v]) => [c, retentionLifecycleDays(v)])),
-      })),
+      retentionDays: retentionDaysInUse(config.tenants),
     });
     // The backup plan copies into the DR vault by name: that vault must exist first.
     this.data.addStackDependency(this.drBackup, 'backup copies go to the DR-region vault');
@@ -104,21 +101,19 @@ export class HipaaStage extends Stage {
       auditKey: this.keys.auditKey,
     });
 
-    // Tenants, sharded by a stable hash of their id: no stack passes the CloudFormation limits at hundreds of
-    // tenants, and adding or removing one never moves another.
-    const shards = new Map<number, DeploymentConfig['tenants']>();
-    for (const t of config.tenants) {
-      const k = tenantShard(t.id, config.tenantShards);
-      shards.set(k, [...(shards.get(k) ?? []), t]);
-    }
-    // Every shard stack exists, with or without tenants: removing the last tenant of a shard then updates its
-    // stack (the tenant's role, access point and policy go) instead of leaving it deployed, unseen by cdk deploy.
-    for (let k = 0; k < config.tenantShards; k++) {
+    // Tenants, placed by their slot (50 slots per stack, lib/config/shards.ts): no stack can pass the
+    // CloudFormation limits whatever the tenant ids, and adding or removing a tenant never moves another.
+    // Every shard stack up to the highest slot exists, with or without tenants: removing the last tenant of a
+    // shard then updates its stack (the tenant's role, access point and policy go) instead of leaving it
+    // deployed, unseen by cdk deploy. Offboarded tenants (`offboarded: true`) keep their slot, so the stack of
+    // the highest slot stays too (docs/tenants.md).
+    const shards = placeTenants(config.tenants);
+    for (let k = 0; k < shards.length; k++) {
       this.tenants.push(
         new TenantsStack(this, tenantStackId(k), {
           ...common,
           environmentName: config.environment,
-          tenants: shards.get(k) ?? [],
+          tenants: shards[k],
           bucket: this.data.phiBucket,
           vpc: this.network.network.vpc,
           workerRole: this.workers.consumer.role,

@@ -49,7 +49,12 @@ describe('the interaction catalogue covers what the design relies on', () => {
     expect(ids.filter((i) => i.startsWith('server-access-logs-')).length).toBeGreaterThanOrEqual(2);
     for (const a of REFERENCE_TENANTS) {
       expect(ids).toEqual(
-        expect.arrayContaining([`tenant-${a.id}-writes-own-prefix`, `tenant-${a.id}-uses-own-key`, `tenant-${a.id}-connects-as-own-login`]),
+        expect.arrayContaining([
+          `tenant-${a.id}-writes-own-prefix`,
+          `tenant-${a.id}-uses-own-key`,
+          `tenant-${a.id}-connects-as-own-login`,
+          `tenant-${a.id}-denied-shorter-retention`,
+        ]),
       );
       for (const b of REFERENCE_TENANTS.filter((x) => x !== a)) {
         expect(ids).toEqual(

@@ -12,7 +12,7 @@ const ROOT = path.join(__dirname, '..');
 const base = (): Record<string, unknown> =>
   JSON.parse(fs.readFileSync(path.join(ROOT, 'config', 'default.json'), 'utf8')) as Record<string, unknown>;
 const ARN = (region: string, account: string) => `arn:aws:acm:${region}:${account}:certificate/12345678-1234-1234-1234-123456789012`;
-const tenants = (ids: string[]) => ids.map((id) => ({ id }));
+const tenants = (ids: string[]) => ids.map((id, slot) => ({ id, slot }));
 const without = (key: string) => {
   const b = base();
   delete b[key];
@@ -152,31 +152,62 @@ const CASES: Case[] = [
   ['a too-short tenant id', { tenants: tenants(['ab']) }, 'tenants[0].id'],
   ['a too-long tenant id', { tenants: tenants(['a'.repeat(33)]) }, 'tenants[0].id'],
   ['duplicate tenant ids', { tenants: tenants(['acme', 'globex', 'acme']) }, 'tenants[2].id', /duplicates tenants\[0\]\.id/],
-  ['an unknown tenant field', { tenants: [{ id: 'acme', name: 'Acme' }] }, 'tenants[0].name', /unknown field/],
+  ['an unknown tenant field', { tenants: [{ id: 'acme', slot: 0, name: 'Acme' }] }, 'tenants[0].name', /unknown field/],
   [
     'a retention over 7 years',
-    { tenants: [{ id: 'acme', retention: { records: '8y' } }] },
+    { tenants: [{ id: 'acme', slot: 0, retention: { records: '8y' } }] },
     'tenants[0].retention.records',
     /at most 7 years/,
   ],
   [
     'a retention in minutes',
-    { tenants: [{ id: 'acme', retention: { records: '10m' } }] },
+    { tenants: [{ id: 'acme', slot: 0, retention: { records: '10m' } }] },
     'tenants[0].retention.records',
     /"none".*1h, 30d, 7y/,
   ],
-  ['an unknown data class', { tenants: [{ id: 'acme', retention: { images: '1y' } }] }, 'tenants[0].retention.images', /unknown field/],
+  [
+    'an unknown data class',
+    { tenants: [{ id: 'acme', slot: 0, retention: { images: '1y' } }] },
+    'tenants[0].retention.images',
+    /unknown field/,
+  ],
   ['tenants as a string', { tenants: 'acme' }, 'tenants', /expected array/],
   ['a tenant as a string', { tenants: ['acme'] }, 'tenants[0]', /expected object/],
+  ['a tenant without a slot', { tenants: [{ id: 'acme' }] }, 'tenants[0].slot', /missing; this field is required/],
+  ['a negative slot', { tenants: [{ id: 'acme', slot: -1 }] }, 'tenants[0].slot', /whole number from 0 to 9999, unique among the tenants/],
+  ['a fractional slot', { tenants: [{ id: 'acme', slot: 1.5 }] }, 'tenants[0].slot', /whole number from 0 to 9999/],
+  ['a slot as a string', { tenants: [{ id: 'acme', slot: '3' }] }, 'tenants[0].slot', /got "3"; .*whole number/],
+  ['a slot past the highest', { tenants: [{ id: 'acme', slot: 10000 }] }, 'tenants[0].slot', /whole number from 0 to 9999/],
   [
-    'more tenants in one shard than a stack can hold',
-    { tenantShards: 1, tenants: tenants(Array.from({ length: 90 }, (_, i) => `t${String(i).padStart(4, '0')}`)) },
-    'tenants',
-    /shard 0 of 1 would hold 90 tenants .* at most 83 .*raise tenantShards/,
+    'two tenants in one slot',
+    {
+      tenants: [
+        { id: 'acme', slot: 0 },
+        { id: 'globex', slot: 2 },
+        { id: 'initech', slot: 0 },
+      ],
+    },
+    'tenants[2].slot',
+    /got 0; duplicates tenants\[0\]\.slot; each tenant needs its own slot \(the lowest unused one is 1\)/,
   ],
-  ['no shards', { tenantShards: 0 }, 'tenantShards', /from 1 to 32/],
-  ['too many shards', { tenantShards: 33 }, 'tenantShards', /from 1 to 32/],
-  ['fractional shards', { tenantShards: 2.5 }, 'tenantShards'],
+  [
+    'more distinct retentions than the PHI bucket has lifecycle rules for',
+    {
+      tenants: Array.from({ length: 1000 }, (_, i) => ({
+        id: `t${String(i).padStart(4, '0')}`,
+        slot: i,
+        retention: { records: `${i + 1}d` },
+      })),
+    },
+    'tenants',
+    /use 1001 distinct retentions .* at most 999 .*S3 allows 1,000 per bucket/,
+  ],
+  [
+    'the removed tenantShards',
+    { tenantShards: 8 },
+    'tenantShards',
+    /was removed: tenants are placed in stacks by their slot .*npm run tenant-slots/,
+  ],
   // the file as a whole
   ['an unknown top-level field', { auditRetentionYear: 7 }, 'auditRetentionYear', /unknown field/],
   ['$schema not a string', { $schema: 42 }, '$schema', /expected string/],

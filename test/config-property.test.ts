@@ -61,7 +61,7 @@ export const validConfig: fc.Arbitrary<DeploymentConfigInput> = fc
       }),
       { maxLength: 12, selector: (t) => t.id },
     ),
-    tenantShards: fc.integer({ min: 1, max: 32 }),
+    slots: fc.uniqueArray(fc.integer({ min: 0, max: 9999 }), { minLength: 12, maxLength: 12 }),
   })
   .map((r) => {
     const acct = r.account ?? '111122223333';
@@ -84,8 +84,7 @@ export const validConfig: fc.Arbitrary<DeploymentConfigInput> = fc
       auditRetentionYears: r.auditRetentionYears,
       backupRetentionDays: r.backupRetentionDays,
       waf: { rateLimitPerFiveMinutes: r.rate, sensitiveRateLimitPerFiveMinutes: r.sensitive },
-      tenants: r.tenants.map((t) => (t.retention ? t : { id: t.id })),
-      tenantShards: r.tenantShards,
+      tenants: r.tenants.map((t, i) => (t.retention ? { ...t, slot: r.slots[i] } : { id: t.id, slot: r.slots[i] })),
     };
   });
 
@@ -113,7 +112,7 @@ describe('config properties', () => {
 
   test('no JSON value crashes the checks: it parses or is refused with a ConfigError', () => {
     const base = JSON.parse(fs.readFileSync(path.join(ROOT, 'config', 'default.json'), 'utf8')) as Record<string, unknown>;
-    const keys = [...Object.keys(base), 'vpcCidr', 'tenants', 'tenantShards', 'account', 'waf', 'guardDuty'];
+    const keys = [...Object.keys(base), 'vpcCidr', 'tenants', 'account', 'waf', 'guardDuty'];
     fc.assert(
       fc.property(fc.constantFrom(...keys), fc.jsonValue(), (key, value) => {
         try {

@@ -124,11 +124,13 @@ describe('cdk app entry with a bad config', () => {
     expect(r.written).toBe('');
   });
 
-  test('too many tenants for one shard: refused before any template is written', () => {
-    const tenants = Array.from({ length: 90 }, (_, i) => ({ id: `t${String(i).padStart(4, '0')}` }));
-    const r = synth({ 'bad.json': JSON.stringify({ ...base(), tenantShards: 1, tenants }) });
+  test('two tenants in one slot: refused before any template is written', () => {
+    const tenants = Array.from({ length: 90 }, (_, i) => ({ id: `t${String(i).padStart(4, '0')}`, slot: i % 89 }));
+    const r = synth({ 'bad.json': JSON.stringify({ ...base(), tenants }) });
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/- tenants: .*shard 0 of 1 would hold 90 tenants/);
+    expect(r.stderr).toMatch(
+      /- tenants\[89\]\.slot: got 0; duplicates tenants\[0\]\.slot; each tenant needs its own slot \(the lowest unused one is 89\)/,
+    );
     expect(r.written).toBe('');
   });
 

@@ -57,8 +57,8 @@ describe('evidence pack written with the synth', () => {
         'example-Monitoring',
         'example-Network',
         'example-Workers',
-        // Every tenant shard stack exists, also without tenants (removing a shard's last tenant converges).
-        ...[...Array(8).keys()].map((k) => `example-Tenants${k}`),
+        // The first tenant shard stack exists also without tenants (removing its last tenant converges).
+        'example-Tenants0',
       ].sort(),
     );
     for (const t of p.templates) expect(t.sha256).toMatch(/^[0-9a-f]{64}$/);

@@ -1,12 +1,16 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { parseConfig } from '../lib/config/load';
-import { retentionLifecycleDays } from '../lib/config/schema';
+import { retentionDaysInUse, retentionLifecycleDays, retentionTagging } from '../lib/config/schema';
 import { handle, provisioningStatements } from '../lib/handlers/tenant-db-provisioner';
 import { produceEvidence } from '../lib/evidence';
-import { tenantShard } from '../lib/tenants';
 import { synthReference, SynthResult, testConfig } from './helpers/synth';
 
-const TENANTS = [{ id: 'acme' }, { id: 'globex', retention: { exports: 'none', documents: '1h' } }, { id: 'initech' }];
+// initech alone in the second stack (slots 50-99).
+const TENANTS = [
+  { id: 'acme', slot: 0 },
+  { id: 'globex', slot: 1, retention: { exports: 'none', documents: '1h' } },
+  { id: 'initech', slot: 50 },
+];
 
 const byTenant = (r: SynthResult) => {
   const out: Record<string, { stack: string; template: Template }> = {};
@@ -69,7 +73,9 @@ describe('per-tenant isolation', () => {
         expect(res).not.toBe('"*"');
       }
       const own3 = statements.flatMap((s) => [s.Action].flat());
-      expect(own3.every((x) => /^(s3:(GetObject|PutObject|DeleteObject|ListBucket)|kms:|rds-db:connect$)/.test(x))).toBe(true);
+      expect(own3.every((x) => /^(s3:(GetObject|PutObject|PutObjectTagging|DeleteObject|ListBucket)$|kms:|rds-db:connect$)/.test(x))).toBe(
+        true,
+      );
     }
   });
 
@@ -148,29 +154,81 @@ describe('evidence for tenants', () => {
   });
 });
 
-describe('retention per tenant and data class', () => {
-  test('enforced by lifecycle rules on each tenant prefix; under a day rounds up to one day', () => {
-    const rules = Object.values(r.template('Data').findResources('AWS::S3::Bucket')).find((b) =>
-      JSON.stringify(b).includes('tenants/acme/'),
-    )!.Properties.LifecycleConfiguration.Rules as Array<{ Id: string; Prefix: string; ExpirationInDays: number }>;
-    expect(rules).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({ Id: 'acme-records', Prefix: 'tenants/acme/records/', ExpirationInDays: 2557 }),
-        expect.objectContaining({ Id: 'acme-exports', Prefix: 'tenants/acme/exports/', ExpirationInDays: 30 }),
-        expect.objectContaining({ Id: 'globex-documents', Prefix: 'tenants/globex/documents/', ExpirationInDays: 1 }),
-      ]),
-    );
-    expect(rules.find((x) => x.Id === 'globex-exports')).toBeUndefined();
+describe('retention per retention value, not per tenant', () => {
+  type Rule = { Id: string; Prefix?: string; TagFilters?: Array<{ Key: string; Value: string }>; ExpirationInDays?: number };
+  const phiRules = (x: SynthResult) =>
+    Object.values(x.template('Data').findResources('AWS::S3::Bucket')).find((b) => JSON.stringify(b).includes('hipaa-retention-days'))!
+      .Properties.LifecycleConfiguration.Rules as Rule[];
+  const policyOf = (tenant: string) =>
+    Object.values(own(tenant, 'AWS::S3::AccessPoint'))[0].Properties.Policy.Statement as Array<{
+      Sid: string;
+      Effect: string;
+      Action: string | string[];
+      Resource: unknown;
+      Condition?: Record<string, Record<string, unknown>>;
+    }>;
+
+  test('one lifecycle rule per distinct retention (tag and prefix), none per tenant; under a day rounds up to one day', () => {
+    const rules = phiRules(r);
+    // acme and initech: records 7y, documents 7y, exports 30d; globex: documents 1h -> 1 day, exports none.
+    expect(rules.filter((x) => x.Id.startsWith('retention-'))).toEqual([
+      {
+        Id: 'retention-1d',
+        Status: 'Enabled',
+        Prefix: 'tenants/',
+        TagFilters: [{ Key: 'hipaa-retention-days', Value: '1' }],
+        ExpirationInDays: 1,
+      },
+      {
+        Id: 'retention-30d',
+        Status: 'Enabled',
+        Prefix: 'tenants/',
+        TagFilters: [{ Key: 'hipaa-retention-days', Value: '30' }],
+        ExpirationInDays: 30,
+      },
+      {
+        Id: 'retention-2562d',
+        Status: 'Enabled',
+        Prefix: 'tenants/',
+        TagFilters: [{ Key: 'hipaa-retention-days', Value: '2562' }],
+        ExpirationInDays: 2562,
+      },
+    ]);
+    expect(rules).toHaveLength(4);
+    expect(JSON.stringify(rules)).not.toMatch(/acme|globex|initech/);
+    expect(retentionDaysInUse(r.config.tenants)).toEqual([1, 30, 2562]);
   });
 
-  test('zero retention stores nothing: writes to that class are denied at the access point', () => {
-    const ap = Object.values(own('globex', 'AWS::S3::AccessPoint'))[0];
-    const deny = (ap.Properties.Policy.Statement as Array<{ Sid: string; Resource: unknown }>).find(
-      (s) => s.Sid === 'ZeroRetentionStoresNothing',
-    )!;
+  test("a tenant's access point refuses a write (or re-tag) of a class without that class's retention tag", () => {
+    const deny = (tenant: string, days: string) => policyOf(tenant).find((s) => s.Sid === `RetentionTag${days}Days`)!;
+    const acme2562 = deny('acme', '2562');
+    expect(acme2562).toMatchObject({
+      Effect: 'Deny',
+      Action: ['s3:PutObject', 's3:PutObjectTagging'],
+      Condition: { StringNotEquals: { 's3:RequestObjectTag/hipaa-retention-days': '2562' } },
+    });
+    const res = (x: { Resource: unknown }) => JSON.stringify(x.Resource);
+    expect(res(acme2562)).toMatch(/tenants\/acme\/records\/\*.*tenants\/acme\/documents\/\*/);
+    expect(res(deny('acme', '30'))).toMatch(/tenants\/acme\/exports\/\*/);
+    expect(res(deny('globex', '1'))).toMatch(/tenants\/globex\/documents\/\*/);
+    // Tags are never removed, nor set on an older version.
+    expect(policyOf('acme').find((s) => s.Sid === 'RetentionTagStays')).toMatchObject({
+      Effect: 'Deny',
+      Action: ['s3:DeleteObjectTagging', 's3:DeleteObjectVersionTagging', 's3:PutObjectVersionTagging'],
+    });
+    // Writes only under a class prefix, never elsewhere under the tenant's prefix.
+    const writes = policyOf('acme').find((s) => s.Sid === 'TenantRoleWritesItsClasses')!;
+    expect(res(writes)).toMatch(/tenants\/acme\/records\/\*.*tenants\/acme\/documents\/\*.*tenants\/acme\/exports\/\*/);
+    expect(retentionTagging(r.config, 'acme', 'exports')).toBe('hipaa-retention-days=30');
+    expect(retentionTagging(r.config, 'globex', 'exports')).toBeUndefined();
+  });
+
+  test('zero retention stores nothing: writes to that class are denied at the access point, and not granted', () => {
+    const deny = policyOf('globex').find((s) => s.Sid === 'ZeroRetentionStoresNothing')!;
+    expect(deny.Effect).toBe('Deny');
     expect(JSON.stringify(deny.Resource)).toContain('/object/tenants/globex/exports/*');
-    const acme = Object.values(own('acme', 'AWS::S3::AccessPoint'))[0];
-    expect(JSON.stringify(acme.Properties.Policy)).not.toContain('ZeroRetentionStoresNothing');
+    expect(JSON.stringify(policyOf('globex').find((s) => s.Sid === 'TenantRoleWritesItsClasses')!.Resource)).not.toContain('exports');
+    expect(JSON.stringify(policyOf('acme'))).not.toContain('ZeroRetentionStoresNothing');
   });
 
   test('retention values are validated', () => {
@@ -185,26 +243,32 @@ describe('retention per tenant and data class', () => {
 });
 
 describe('adding or removing a tenant never touches another', () => {
+  const ids = (x: Template, id: string) =>
+    Object.keys(x.toJSON().Resources as object)
+      .filter((k) => k.startsWith(id))
+      .sort();
+
   test('the other tenants keep their stacks and logical ids', () => {
     const after = byTenant(
-      synthReference(testConfig({ tenants: [{ id: 'acme' }, { id: 'initech' }, { id: 'umbrella' }] }), { complianceGate: false }),
+      synthReference(testConfig({ tenants: [TENANTS[0], TENANTS[2], { id: 'umbrella', slot: 3 }] }), { complianceGate: false }),
     );
     for (const id of ['acme', 'initech']) {
       expect(after[id].stack).toBe(t[id].stack);
-      const ids = (x: Template) =>
-        Object.keys(x.toJSON().Resources as object)
-          .filter((k) => k.startsWith(id))
-          .sort();
-      expect(ids(after[id].template)).toEqual(ids(t[id].template));
+      expect(ids(after[id].template, id)).toEqual(ids(t[id].template, id));
     }
-    expect(tenantShard('acme', 8)).toBe(tenantShard('acme', 8));
+    expect(t.acme.stack).toBe('Tenants0');
+    expect(t.initech.stack).toBe('Tenants1');
+    expect(after.umbrella.stack).toBe('Tenants0');
   });
 
   test('removing the only tenant of a shard keeps the shard stack (emptied, with a placeholder), so cdk deploy removes its resources', () => {
     const shard = t.initech.stack;
     expect(Object.values(t).filter((x) => x.stack === shard)).toHaveLength(1);
-    const after = synthReference(testConfig({ tenants: TENANTS.filter((x) => x.id !== 'initech') }), { complianceGate: false });
-    expect(after.stage.tenants.map((s) => s.node.id)).toEqual([...Array(8).keys()].map((k) => `Tenants${k}`));
+    // initech holds the highest slot: offboarded, it keeps the slot, so its stack stays in the app.
+    const after = synthReference(testConfig({ tenants: TENANTS.map((x) => (x.id === 'initech' ? { ...x, offboarded: true } : x)) }), {
+      complianceGate: false,
+    });
+    expect(after.stage.tenants.map((s) => s.node.id)).toEqual(['Tenants0', 'Tenants1']);
     const emptied = after.template(shard).toJSON().Resources as Record<string, { Type: string }>;
     expect(
       Object.values(emptied)
@@ -212,6 +276,8 @@ describe('adding or removing a tenant never touches another', () => {
         .filter((type) => type !== 'AWS::CDK::Metadata'),
     ).toEqual(['AWS::CloudFormation::WaitConditionHandle']);
     expect(Object.keys(r.template(shard).findResources('AWS::S3::AccessPoint'))).toHaveLength(1);
+    // Its objects keep expiring: the lifecycle rules still cover the retentions it used.
+    expect(retentionDaysInUse(after.config.tenants)).toEqual([1, 30, 2562]);
   });
 
   test('a removed tenant keeps its key and its data (both retained)', () => {

@@ -112,3 +112,10 @@ export const batchKey = (tenant: string, writerId: string, seq: number) =>
 export const headKey = (tenant: string, writerId: string) => `${chainPrefix(tenant, writerId)}HEAD.json`;
 /** Key prefix of one writer's checkpoints for one tenant. */
 export const checkpointPrefix = (tenant: string, writerId: string) => `${AUDIT_CHECKPOINT_PREFIX}${tenant}/${writerId}/`;
+
+/**
+ * Object tag every tenant object in the PHI bucket carries: its retention in whole days. The bucket has one
+ * lifecycle rule per value in use (constructs/phi-data-bucket.ts); each tenant's access point refuses a write
+ * whose tag is not the retention of the class it writes to (constructs/tenant-resources.ts).
+ */
+export const RETENTION_TAG = 'hipaa-retention-days';

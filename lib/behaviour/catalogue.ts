@@ -1,6 +1,6 @@
 import { daysCoveringYears } from '../baseline/durations';
 import { AUDIT_RETENTION_YEARS } from '../baseline/thresholds';
-import { batchKey } from '../baseline/contract';
+import { batchKey, RETENTION_TAG } from '../baseline/contract';
 import { AssemblyModel, ModelResource, ModelStack, UNRESOLVED } from './assembly-model';
 import { Destination, Interaction, InteractionPrincipal, InteractionResource, Reachability } from './interaction';
 
@@ -105,6 +105,23 @@ export function tenantIds(m: AssemblyModel): string[] {
     .find(/^Tenants\d+$/, /^[^/]+\/AccessPoint$/, 'AWS::S3::AccessPoint')
     .map((r) => r.path.split('/')[0])
     .sort();
+}
+
+/**
+ * The retention tag value a tenant's access point requires for writes to a data class: read from the access
+ * point policy's Deny on writes without it (constructs/tenant-resources.ts). Undefined when it requires none.
+ */
+export function requiredRetentionTag(ap: ModelResource, dataClass: string): string | undefined {
+  const statements = ((ap.props.Policy as { Statement?: Array<Record<string, unknown>> } | undefined)?.Statement ?? []).filter(
+    (st) => st.Effect === 'Deny' && JSON.stringify([st.Resource].flat()).includes(`/${dataClass}/*`),
+  );
+  for (const st of statements) {
+    const v = (st.Condition as { StringNotEquals?: Record<string, unknown> } | undefined)?.StringNotEquals?.[
+      `s3:RequestObjectTag/${RETENTION_TAG}`
+    ];
+    if (typeof v === 'string') return v;
+  }
+  return undefined;
 }
 
 /** Build the catalogue of IAM interactions for a loaded assembly. */
@@ -667,19 +684,37 @@ export function interactionCatalogue(m: AssemblyModel): Interaction[] {
       's3:x-amz-server-side-encryption': 'aws:kms',
       's3:x-amz-server-side-encryption-aws-kms-key-id': arnOf(m, other.key),
     });
-    const ownAp = apFor(own, t, 'record.json');
+    // A records object, written with the retention tag of the tenant's records class.
+    const ownAp = apFor(own, t, 'records/record.json');
+    const recordsTag = requiredRetentionTag(own.ap, 'records');
+    const tagCtx = (days: string | undefined): Record<string, string> =>
+      days === undefined ? {} : { [`s3:RequestObjectTag/${RETENTION_TAG}`]: days };
     add({
       id: `tenant-${t}-writes-own-prefix`,
-      title: `Tenant ${t}'s worker role reads and writes its prefix through its access point`,
+      title: `Tenant ${t}'s worker role reads and writes its prefix through its access point (with its records retention tag)`,
       principal: p,
-      actions: ['s3:GetObject', 's3:PutObject'],
+      actions: ['s3:GetObject', 's3:PutObject', 's3:PutObjectTagging'],
       ...ownAp,
       endpoint: s3Endpoint,
-      context: s3Ctx(own),
+      context: { ...s3Ctx(own), ...tagCtx(recordsTag) },
       expect: 'allow',
       method: 'policy',
       controls: ['tenant-isolation'],
     });
+    // Must-deny: a records object written with a shorter retention than the records class has (it would expire early).
+    if (recordsTag !== undefined && recordsTag !== '1')
+      add({
+        id: `tenant-${t}-denied-shorter-retention`,
+        title: `Tenant ${t}'s worker role cannot write a records object tagged with a shorter retention (1 day instead of ${recordsTag})`,
+        principal: p,
+        actions: ['s3:PutObject', 's3:PutObjectTagging'],
+        ...ownAp,
+        endpoint: s3Endpoint,
+        context: { ...s3Ctx(own), ...tagCtx('1') },
+        expect: 'deny',
+        method: 'policy',
+        controls: ['tenant-isolation'],
+      });
     add({
       id: `tenant-${t}-uses-own-key`,
       title: `Tenant ${t}'s worker role uses its key through S3`,
@@ -724,9 +759,9 @@ export function interactionCatalogue(m: AssemblyModel): Interaction[] {
         title: `Tenant ${t}'s worker role cannot read tenant ${o}'s objects through ${o}'s access point`,
         principal: p,
         actions: ['s3:GetObject', 's3:PutObject'],
-        ...apFor(other, o, 'record.json'),
+        ...apFor(other, o, 'records/record.json'),
         endpoint: s3Endpoint,
-        context: s3Ctx(other),
+        context: { ...s3Ctx(other), ...tagCtx(requiredRetentionTag(other.ap, 'records')) },
         expect: 'deny',
         method: 'policy',
         controls: ['tenant-isolation'],

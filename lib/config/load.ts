@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { z } from 'zod';
-import { DeploymentConfig, deploymentConfigSchema } from './schema';
+import { DeploymentConfig, deploymentConfigSchema, REMOVED_FIELDS } from './schema';
 import { formatJsonPath, parseStrictJson } from './strict-json';
 
 /** Directory holding one JSON config file per environment. */
@@ -39,7 +39,10 @@ function describeIssue(issue: z.core.$ZodIssue): ConfigProblem[] {
   if (issue.code === 'unrecognized_keys') {
     return issue.keys.map((k) => ({
       field: field === '(root)' ? k : `${field}.${k}`,
-      message: 'unknown field; remove it or check its spelling (docs/configuration.md lists every field)',
+      message:
+        field === '(root)' && Object.hasOwn(REMOVED_FIELDS, k)
+          ? REMOVED_FIELDS[k]
+          : 'unknown field; remove it or check its spelling (docs/configuration.md lists every field)',
     }));
   }
   const given = 'input' in issue ? show(issue.input) : '(see file)';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ENV_NAME, TENANT_ID } from '../baseline/contract';
+import { ENV_NAME, RETENTION_TAG, TENANT_ID } from '../baseline/contract';
 import { daysCoveringYears, hoursCoveringYears, HOURS_PER_DAY } from '../baseline/durations';
 import {
   AUDIT_RETENTION_YEARS as AY,
@@ -11,7 +11,7 @@ import {
 import { vpcCidrProblems } from './cidr';
 import { DEFAULT_POSTGRES_VERSION, RDS_POSTGRES_VERSIONS, RDS_POSTGRES_VERSIONS_CHECKED_ON } from './postgres-versions';
 import { ALLOWED_REGION_NAMES, ALLOWED_REGIONS } from './regions';
-import { maxTenantsPerShard, overfullShards, TENANT_STACK_RESOURCES } from './shards';
+import { MAX_RETENTION_CLASSES, MAX_TENANT_SLOT, TENANTS_PER_SHARD } from './shards';
 
 /**
  * Values that cannot be changed after the first deploy, and why. Named in every message about them and in
@@ -23,10 +23,20 @@ export const IMMUTABLE = {
   backupRetentionDays: `Set it right before the first deploy: once the Vault Lock grace period (${VAULT_LOCK_CHANGEABLE_FOR_DAYS.default} days) ends, the vaults' minimum retention cannot be changed, by anyone.`,
 } as const;
 
+const SLOT_RULE = `must be a whole number from 0 to ${MAX_TENANT_SLOT}, unique among the tenants: the tenant's place (stack Tenants<slot / ${TENANTS_PER_SHARD}>); give a new tenant the next unused slot and never change a deployed tenant's slot`;
+/** Fields that existed in earlier releases, and what to do instead (shown when a config still has one). */
+export const REMOVED_FIELDS: Readonly<Record<string, string>> = {
+  tenantShards: `was removed: tenants are placed in stacks by their slot (tenants[].slot, ${TENANTS_PER_SHARD} per stack, as many stacks as the highest slot needs). Remove tenantShards and give every tenant a slot; for tenants already deployed, \`npm run tenant-slots -- <config file>\` proposes slots that keep each one in the stack it is in (docs/tenants.md, "Moving to slots")`,
+};
 const TENANT_ID_RULE =
   'must be 3-32 characters: lower-case letters and digits, starting with a letter (it becomes a DNS label, an S3 prefix and a PostgreSQL schema name)';
 
-/** Classes of tenant data, each stored under `tenants/<id>/<class>/` with its own retention. */
+/**
+ * Classes of tenant data, each stored under `tenants/<id>/<class>/` with its own retention. Retention is
+ * enforced per retention value, not per tenant: every object carries the tag RETENTION_TAG = its lifecycle days
+ * (the tenant's access point refuses a write without the right tag), and the PHI bucket has one lifecycle rule
+ * per distinct value (constructs/phi-data-bucket.ts).
+ */
 export const TENANT_DATA_CLASSES = ['records', 'documents', 'exports'] as const;
 export type TenantDataClass = (typeof TENANT_DATA_CLASSES)[number];
 /** Retention of each class when a tenant's config does not say. */
@@ -165,8 +175,8 @@ export const FIELD_DESCRIPTIONS = {
   waf: 'WAF rate limits and the paths with a stricter limit.',
   workers:
     'Lambda reserved concurrency per function: {"reservedConcurrency": {"api": 4, "consumer": 4, "tenantDatabaseProvisioner": 2}}; the account quota must be at least 100 + their sum.',
-  tenants: 'Tenants, each with its own key, access point, role and database schema: [{"id": "acme", "retention": {...}}].',
-  tenantShards: 'Number of tenant stacks tenants are spread over by a hash of their id (1 to 32). Default: 8.',
+  tenants:
+    'Tenants, each with its own key, access point, role and database schema: [{"id": "acme", "slot": 0, "retention": {...}}]. slot places the tenant in a stack (slots 0-49 in Tenants0, 50-99 in Tenants1, ...): give each new tenant the next unused slot and never change it. "offboarded": true keeps an offboarded tenant\'s slot (its resources go, its stack stays).',
 } as const;
 
 /** The shape with each field's description attached (fields without one are left as they are). */
@@ -232,6 +242,17 @@ export const deploymentConfigSchema = z
         .array(
           z.strictObject({
             id: z.string().regex(TENANT_ID, { error: TENANT_ID_RULE }),
+            slot: z
+              .number({ error: SLOT_RULE })
+              .int({ error: SLOT_RULE })
+              .min(0, { error: SLOT_RULE })
+              .max(MAX_TENANT_SLOT, { error: SLOT_RULE }),
+            offboarded: z
+              .boolean({
+                error:
+                  'must be true or false: true keeps the entry (and its slot, never reused) after the tenant is offboarded, so its stack is updated and its access point and role are removed',
+              })
+              .optional(),
             retention: z
               .strictObject(
                 Object.fromEntries(
@@ -253,12 +274,6 @@ export const deploymentConfigSchema = z
           }),
         )
         .default([]),
-      tenantShards: z
-        .number()
-        .int()
-        .min(1, { error: 'must be an integer from 1 to 32' })
-        .max(32, { error: 'must be an integer from 1 to 32' })
-        .default(8),
     }),
   )
   // Cross-field checks run even when some field has a type error (`when`), so one mistake never hides
@@ -357,19 +372,42 @@ function crossFieldChecks(c: Record<string, unknown>, ctx: z.RefinementCtx): voi
       ids.push(id);
     }
   });
-  const shards = c.tenantShards === undefined ? 8 : c.tenantShards;
-  if (isInt(shards) && shards >= 1 && shards <= 32) {
-    for (const [k, inShard] of overfullShards(ids, shards)) {
+  const slots = new Map<number, number>();
+  tenants.forEach((t, i) => {
+    const slot = isRecord(t) && isInt(t.slot) && t.slot >= 0 && t.slot <= MAX_TENANT_SLOT ? t.slot : undefined;
+    if (slot === undefined) return;
+    if (slots.has(slot)) {
+      const used = new Set(tenants.map((x) => (isRecord(x) && isInt(x.slot) ? x.slot : -1)));
+      let free = 0;
+      while (used.has(free)) free++;
       ctx.addIssue({
         code: 'custom',
-        path: ['tenants'],
-        input: `${inShard.length} tenants in shard ${k}`,
-        message:
-          `shard ${k} of ${shards} would hold ${inShard.length} tenants (${inShard.slice(0, 5).join(', ')}${inShard.length > 5 ? ', ...' : ''}), ` +
-          `but a tenant stack holds at most ${maxTenantsPerShard()} (${TENANT_STACK_RESOURCES.perTenant} resources each, CloudFormation's limit of 500 per stack); ` +
-          'raise tenantShards (before the first deploy: changing it later moves tenants between stacks, a migration)',
+        path: ['tenants', i, 'slot'],
+        input: slot,
+        message: `duplicates tenants[${slots.get(slot)}].slot; each tenant needs its own slot (the lowest unused one is ${free})`,
       });
+    } else slots.set(slot, i);
+  });
+  // One lifecycle rule per distinct retention (in days) on the PHI bucket: S3 allows 1,000 rules per bucket.
+  const days = new Map<number, string>();
+  tenants.forEach((t, i) => {
+    const retention = isRecord(t) && isRecord(t.retention) ? t.retention : {};
+    for (const cls of TENANT_DATA_CLASSES) {
+      const v = typeof retention[cls] === 'string' ? retention[cls] : DEFAULT_TENANT_RETENTION[cls];
+      if (!RETENTION.test(v) || retentionHours(v) > MAX_RETENTION_HOURS) continue;
+      const d = retentionLifecycleDays(v);
+      if (d > 0 && !days.has(d)) days.set(d, `tenants[${i}].retention.${cls}`);
     }
+  });
+  if (days.size > MAX_RETENTION_CLASSES) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['tenants'],
+      input: `${days.size} distinct retentions`,
+      message:
+        `the tenants use ${days.size} distinct retentions (in whole days), but the PHI bucket can hold at most ${MAX_RETENTION_CLASSES} ` +
+        '(one S3 lifecycle rule each; S3 allows 1,000 per bucket, one is for incomplete uploads); give tenants shared retention values such as 30d, 1y, 7y',
+    });
   }
   if (cert?.mode === 'create' && typeof cert.hostedZoneName === 'string' && typeof c.domainName === 'string') {
     const zone = cert.hostedZoneName;
@@ -409,6 +447,31 @@ export function availabilityZones(config: DeploymentConfig): string[] {
  */
 export function auditLogRetentionDays(config: DeploymentConfig): number {
   return daysCoveringYears(config.auditRetentionYears);
+}
+
+/** A tenant's retention per data class in S3 lifecycle days (0: the class stores nothing). */
+export function tenantRetentionDays(tenant: DeploymentConfig['tenants'][number]): Record<TenantDataClass, number> {
+  return Object.fromEntries(Object.entries(tenantRetention(tenant)).map(([c, v]) => [c, retentionLifecycleDays(v)])) as Record<
+    TenantDataClass,
+    number
+  >;
+}
+
+/** The distinct retentions (lifecycle days, ascending) the tenants use: one lifecycle rule each. */
+export function retentionDaysInUse(tenants: DeploymentConfig['tenants']): number[] {
+  return [...new Set(tenants.flatMap((t) => Object.values(tenantRetentionDays(t)).filter((d) => d > 0)))].sort((a, b) => a - b);
+}
+
+/**
+ * The `Tagging` value (x-amz-tagging) a write of a tenant's object of a class must carry, e.g. for the AWS SDK:
+ * `new PutObjectCommand({ ..., Tagging: retentionTagging(config, 'acme', 'records') })`. Undefined for a class
+ * that stores nothing.
+ */
+export function retentionTagging(config: DeploymentConfig, tenantId: string, dataClass: TenantDataClass): string | undefined {
+  const tenant = config.tenants.find((t) => t.id === tenantId);
+  if (!tenant) throw new Error(`retentionTagging: no tenant ${JSON.stringify(tenantId)} in the config`);
+  const days = tenantRetentionDays(tenant)[dataClass];
+  return days > 0 ? `${RETENTION_TAG}=${days}` : undefined;
 }
 
 /** A tenant's retention per data class, defaults filled in. */

@@ -122,8 +122,8 @@ function put(url: string, body: string): Promise<void> {
 /**
  * Custom resource `Custom::TenantDatabaseSchema`: on Create and Update, creates the tenant's schema and
  * role (idempotent); on Delete, keeps them (a removed tenant's data is retained until offboarding). Delete
- * must not drop or lock the role either: when a tenant moves to another shard stack (a change of
- * `tenantShards`), the Delete in the old stack and the Create in the new one name the same schema and role,
+ * must not drop or lock the role either: when a tenant moves to another shard stack (its slot
+ * changed), the Delete in the old stack and the Create in the new one name the same schema and role,
  * and the two stacks deploy independently, so the Delete may come last.
  */
 export async function handle(event: CustomResourceEvent, deps: Deps): Promise<void> {

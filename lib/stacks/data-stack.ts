@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import { BackupProtection } from '../../constructs/backup-protection';
 import { DEFAULT_DATABASE_PORT, HipaaPostgres } from '../../constructs/hipaa-postgres';
 import { HipaaVpc } from '../../constructs/hipaa-vpc';
-import { PhiDataBucket, TenantLifecycle } from '../../constructs/phi-data-bucket';
+import { PhiDataBucket } from '../../constructs/phi-data-bucket';
 import { PrivateWorker } from '../../constructs/private-worker';
 import { acceptFinding, acceptNagFinding } from '../baseline/acknowledge';
 import { HANDLER_ENV } from '../baseline/contract';
@@ -33,7 +33,8 @@ export interface DataStackProps extends StackProps {
   /** Bucket receiving S3 server access logs. */
   readonly accessLogsBucket: s3.IBucket;
   /** Tenants and their lifecycle days per data class. */
-  readonly tenants: TenantLifecycle[];
+  /** The distinct retentions (days) tenant objects use: one PHI-bucket lifecycle rule each. */
+  readonly retentionDays: readonly number[];
   /** Reserved concurrency of the tenant database provisioner. */
   readonly provisionerReservedConcurrency: number;
 }
@@ -90,7 +91,7 @@ export class DataStack extends Stack {
     const phiData = new PhiDataBucket(this, 'PhiData', {
       encryptionKey: props.dataKey,
       serverAccessLogsBucket: props.accessLogsBucket,
-      tenants: props.tenants,
+      retentionDays: props.retentionDays,
     });
     this.phiBucket = phiData.bucket;
     acceptNagFinding(this.phiBucket.node.defaultChild!, 'S3BucketReplicationEnabled', {

@@ -5,11 +5,11 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { TenantResources } from '../../constructs/tenant-resources';
-import { DeploymentConfig, tenantRetention } from '../config/schema';
+import { DeploymentConfig, tenantRetentionDays } from '../config/schema';
 
 export interface TenantsStackProps extends StackProps {
   readonly environmentName: string;
-  /** The tenants of this shard. */
+  /** The tenants of this shard (slots shard × TENANTS_PER_SHARD to (shard + 1) × TENANTS_PER_SHARD - 1). */
   readonly tenants: DeploymentConfig['tenants'];
   readonly bucket: s3.IBucket;
   readonly vpc: ec2.IVpc;
@@ -29,16 +29,13 @@ export class TenantsStack extends Stack {
     super(scope, id, props);
     if (props.tenants.length === 0) new CfnWaitConditionHandle(this, 'EmptyShard');
     for (const t of props.tenants) {
-      const retention = tenantRetention(t);
       this.tenants[t.id] = new TenantResources(this, t.id, {
         tenantId: t.id,
         environment: props.environmentName,
         bucket: props.bucket,
         vpc: props.vpc,
         workerRole: props.workerRole,
-        zeroRetentionClasses: Object.entries(retention)
-          .filter(([, v]) => v === 'none')
-          .map(([c]) => c),
+        retentionDays: tenantRetentionDays(t),
         databaseProvisioner: props.databaseProvisioner,
         database: props.database,
       });

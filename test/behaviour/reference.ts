@@ -8,7 +8,11 @@ import { synthReference, testConfig } from '../helpers/synth';
 import { evaluateInteraction, evaluatePath, Verdict } from './evaluate';
 
 /** The reference deployment of the behavioural checks: the default config, an account, three tenants. */
-export const REFERENCE_TENANTS = [{ id: 'acme' }, { id: 'globex' }, { id: 'initech' }];
+export const REFERENCE_TENANTS = [
+  { id: 'acme', slot: 0 },
+  { id: 'globex', slot: 1 },
+  { id: 'initech', slot: 2 },
+];
 export const REFERENCE_ACCOUNT = '111111111111';
 
 export interface BehaviourRun {

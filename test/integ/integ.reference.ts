@@ -40,8 +40,7 @@ export function integConfig(app: App): DeploymentConfig {
       certificate: { mode: 'existing', arn: ctx('certificateArn') ?? PLACEHOLDER_CERTIFICATE },
       alertEmails: [ctx('alertEmail') ?? 'integ-alerts@example.com'],
       database: { instanceClass: 'db.t4g.medium', allocatedStorageGiB: 20, maxAllocatedStorageGiB: 20 },
-      tenants: [{ id: INTEG_TENANT }],
-      tenantShards: 1,
+      tenants: [{ id: INTEG_TENANT, slot: 0 }],
     },
     'integ context',
   );

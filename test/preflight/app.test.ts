@@ -19,7 +19,14 @@ import { synthReference, testConfig } from '../helpers/synth';
 import { ACCOUNT, awsError } from './fixtures';
 
 // The reference deployment as `cdk synth` writes it, with three tenants: what preflight reads.
-const config = testConfig({ account: ACCOUNT, tenants: [{ id: 'acme' }, { id: 'globex' }, { id: 'initech' }] });
+const config = testConfig({
+  account: ACCOUNT,
+  tenants: [
+    { id: 'acme', slot: 0 },
+    { id: 'globex', slot: 1 },
+    { id: 'initech', slot: 2 },
+  ],
+});
 const synth = synthReference(config, { complianceGate: false });
 const deployment = readDeployment(synth.assemblyDir);
 
