@@ -3,13 +3,15 @@
  * Synth benchmark: median wall time and peak memory of a full synth of the reference deployment, with every
  * rule pack and without, for the default config (no tenant) and 1, 10, 50 and 200 tenants.
  *   npm run bench [-- --runs 3]
- * Each synth runs in a fresh Node process (tsx bench/synth-once.ts). Writes bench/results/synth.json.
+ * Each synth runs in a fresh Node process (tsx bench/synth-once.ts). Writes bench/results/synth.json with the
+ * commit, the machine and the load average before the first run; refuses (exit 2) on a tree with uncommitted
+ * changes, before measuring and again before writing.
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { parseArgs } from 'util';
+import { assertCleanTree, DirtyTreeError, provenance } from './provenance';
 
 const { values } = parseArgs({
   options: { runs: { type: 'string', default: '3' }, tenants: { type: 'string', default: '0,1,10,50,200' } },
@@ -17,6 +19,19 @@ const { values } = parseArgs({
 const RUNS = Number(values.runs);
 const CASES = values.tenants.split(',').map(Number);
 const tsx = path.join(__dirname, '..', 'node_modules', '.bin', 'tsx');
+
+const REPO = path.join(__dirname, '..');
+function refuseDirtyTree(): void {
+  try {
+    assertCleanTree(REPO);
+  } catch (e) {
+    if (!(e instanceof DirtyTreeError)) throw e;
+    process.stderr.write(`${e.message}\n`);
+    process.exit(2);
+  }
+}
+refuseDirtyTree();
+const run = provenance(REPO);
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -78,17 +93,20 @@ const scaling =
         packsOff: ratio(get(200, 'off').medianSynthMs, get(1, 'off').medianSynthMs),
       }
     : undefined;
+const machine = `${run.machine.cpuModel}, ${run.machine.cores} cores, ${run.machine.memoryGiB} GiB, Node ${run.machine.node}`;
 const results = {
-  machine: `${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
+  ...run,
   runs: RUNS,
   rows,
   table,
   ratio200To1Tenant: scaling,
 };
+refuseDirtyTree();
 fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
 fs.writeFileSync(path.join(__dirname, 'results', 'synth.json'), JSON.stringify(results, undefined, 2) + '\n');
 
-console.log(`synth benchmark (${results.machine}; median of ${RUNS} runs; time = build + synth in a fresh process)`);
+console.log(`synth benchmark (${machine}; median of ${RUNS} runs; time = build + synth in a fresh process)`);
+console.log(`commit ${run.commit}; load average before: ${Object.values(run.loadAverageBefore).join(', ')} (1, 5, 15 min)`);
 console.log('| tenants | packs on | packs off | on / off | peak RSS on | peak RSS off |');
 console.log('| --- | --- | --- | --- | --- | --- |');
 for (const t of table)
