@@ -9,8 +9,6 @@ module.exports = {
   // by the test files (test/helpers/synth.ts); CDK's CloudFormation validation only where the gate is registered.
   globalSetup: '<rootDir>/test/helpers/global-setup.ts',
   globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',
-  // The worker's one CloudFormation validation engine, shared by its test files (see quiet-environment.js).
-  moduleNameMapper: { '^@aws/cloudformation-validate$': '<rootDir>/test/helpers/cfn-validate-shared.js' },
   testTimeout: 180000,
   // Synthesizing the app is CPU-bound; one worker per core.
   maxWorkers: 2,
