@@ -101,7 +101,7 @@ describe('evidence pack written with the synth', () => {
       hipaa: [],
       nist: [],
       controlTower: ['CT.S3.PR.9'],
-      strict: ['HIPAA.Strict-S3AuditBucketWORM', 'HIPAA.Strict-StatefulRetain'],
+      strict: ['HIPAA.Strict-S3AuditBucketWORM', 'HIPAA.Strict-StatefulRetain', 'HIPAA.Strict-StatefulLogicalIds'],
     });
     expect(control(base.evidence, 'database-encryption').resources[0].values.key).toMatch(
       /^Keys:DatabaseKey\w+ \(alias\/hipaa\/example\/database\)$/,

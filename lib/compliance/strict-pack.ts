@@ -26,8 +26,10 @@ export interface HipaaStrictChecksProps extends NagPackProps {
 /**
  * Our own cdk-nag 3.x pack: what cdk-nag's HIPAA Security pack and the Control Tower proactive controls
  * do not check (Object Lock mode and length, TLS policy version, HSTS, forced TLS and IAM auth on the
- * database, backup retention, Vault Lock, deletion policies, default routes of private subnets, world-open
- * ports, HIPAA-eligible services, ...). One rule per file in `rules/`, each citing its 45 CFR section.
+ * database, backup retention, Vault Lock, DR copies, deletion policies, default routes of private subnets,
+ * world-open ports, worker egress, flow logs of all traffic, a multi-region validated trail, the approved
+ * stateful logical ids, HIPAA-eligible services, ...), and every check the evidence pack reports a control
+ * on. One rule per file in `rules/`, each citing its 45 CFR section.
  */
 export class HipaaStrictChecks extends NagPack {
   public readonly name = STRICT_PACK_NAME;
