@@ -14,7 +14,10 @@ import { parseConfig } from '../lib/config/load';
 const tenants = Number(process.argv[2]);
 const packs = process.argv[3] === 'on';
 const base = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'config', 'default.json'), 'utf8')) as Record<string, unknown>;
-const config = parseConfig({ ...base, tenants: Array.from({ length: tenants }, (_, i) => ({ id: `t${String(i).padStart(4, '0')}`, slot: i })) });
+const config = parseConfig({
+  ...base,
+  tenants: Array.from({ length: tenants }, (_, i) => ({ id: `t${String(i).padStart(4, '0')}`, slot: i })),
+});
 const cdkJson = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'cdk.json'), 'utf8')) as { context: Record<string, unknown> };
 
 const t0 = process.hrtime.bigint();
