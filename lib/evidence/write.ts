@@ -40,6 +40,14 @@ export function gitState(cwd: string, used: readonly string[] = []): GitState {
   } catch {
     return { commit: null, dirty: null, dirtyFiles: [] };
   }
+  const succeeds = (args: string[]) => {
+    try {
+      git(args, top);
+      return true;
+    } catch {
+      return false;
+    }
+  };
   // Tracked changes and untracked files (ignored ones are not listed here: node_modules, cdk.out).
   const lines = git(['status', '--porcelain=v1', '--untracked-files=all'], top)
     .split('\n')
@@ -50,16 +58,14 @@ export function gitState(cwd: string, used: readonly string[] = []): GitState {
       lines.push(`-- ${path.resolve(cwd, file)} (used by the synth, outside the repository)`);
       continue;
     }
-    // `!!` ignored, `??` untracked: the commit does not hold the file the synth read.
-    const status = git(['status', '--porcelain=v1', '--ignored=matching', '--untracked-files=all', '--', rel], top)
-      .split('\n')
-      .filter((l) => l.startsWith('!! ') || l.startsWith('?? '));
-    for (const l of status) {
-      const line = `${l} (used by the synth, ${l.startsWith('!!') ? 'ignored by git' : 'not tracked'})`;
-      const i = lines.findIndex((x) => x === l);
-      if (i >= 0) lines[i] = line;
-      else lines.push(line);
-    }
+    // Tracked: its changes are in the status above. Otherwise the commit does not hold the file the synth read:
+    // `!!` ignored, `??` untracked, as git status says them.
+    if (succeeds(['ls-files', '--error-unmatch', '--', rel])) continue;
+    const ignored = succeeds(['check-ignore', '-q', '--no-index', '--', rel]);
+    const line = `${ignored ? '!!' : '??'} ${rel} (used by the synth, ${ignored ? 'ignored by git' : 'not tracked'})`;
+    const i = lines.indexOf(`?? ${rel}`);
+    if (i >= 0) lines[i] = line;
+    else lines.push(line);
   }
   const shown =
     lines.length > MAX_DIRTY_LINES ? [...lines.slice(0, MAX_DIRTY_LINES), `... and ${lines.length - MAX_DIRTY_LINES} more`] : lines;
