@@ -112,12 +112,13 @@ export interface PackManifest {
 /**
  * Files of the cloud assembly, besides the templates, that the evidence is built from or reported beside: every
  * file at its root (manifest, tree, the validation report with the unacknowledged findings, SARIF and JUnit
- * reports when written) and the manifest and stack metadata (acknowledgements) of each nested assembly.
+ * reports when written; not the CLI's lock files) and the manifest and stack metadata (acknowledgements) of each nested assembly.
  */
 export function inputFiles(assemblyDir: string, nestedDirs: readonly string[]): string[] {
   const out = fs
     .readdirSync(assemblyDir, { withFileTypes: true })
-    .filter((e) => e.isFile() && !e.name.endsWith('.template.json'))
+    // Lock files are the CDK CLI's own, held while it synthesizes and removed after (synth.lock, read.<pid>.lock).
+    .filter((e) => e.isFile() && !e.name.endsWith('.template.json') && !e.name.endsWith('.lock'))
     .map((e) => e.name)
     .sort();
   for (const d of nestedDirs) {
