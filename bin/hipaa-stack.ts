@@ -4,7 +4,7 @@ import { App } from 'aws-cdk-lib';
 import { addReferenceDeployment } from '../lib/app';
 import { complianceCheckLog, DISABLED_CONTROL_TOWER_RULES } from '../lib/compliance/gate';
 import { formatFindings, readValidationReport, unacknowledgedFindings } from '../lib/compliance/report';
-import { ConfigError, loadConfig } from '../lib/config/load';
+import { CONFIG_DIR, ConfigError, loadConfig } from '../lib/config/load';
 import { DeploymentConfig } from '../lib/config/schema';
 import { produceEvidence } from '../lib/evidence';
 import { formatFindingsByResource, writeComplianceReports } from '../lib/reports';
@@ -41,7 +41,10 @@ const reports = writeComplianceReports(app, assembly.directory, {
 });
 
 // The evidence pack, from the templates just written (also when the gate fails: it then shows the gaps).
-const evidence = produceEvidence(app, config, name, assembly.directory, findings);
+// The provenance records the config file (path, SHA-256, content) and whether git holds it.
+const evidence = produceEvidence(app, config, name, assembly.directory, findings, {
+  configFile: path.join(dir ? path.resolve(dir) : CONFIG_DIR, `${name}.json`),
+});
 console.error(
   `Evidence pack: ${path.relative(process.cwd(), evidence.dir)}/index.html (${evidence.evidence.summary.met} met, ` +
     `${evidence.evidence.summary.metWithAcceptedFinding} met with accepted finding, ${evidence.evidence.summary.notMet} not met)`,

@@ -2,6 +2,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as cxapi from 'aws-cdk-lib/cx-api';
+import { COMPENSATING_CONTROL_MARKER, RecordedFinding } from '../baseline/acknowledge';
 import { templateStackView } from '../compliance/resource-view';
 import { ResourceView, StackView, TemplateResource } from '../compliance/rules';
 
@@ -17,8 +18,10 @@ export interface StackTemplate {
   readonly view: StackView & { all(): ResourceView[] };
 }
 
+export const sha256 = (data: string | Buffer): string => crypto.createHash('sha256').update(data).digest('hex');
+
 export function sha256File(file: string): string {
-  return crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+  return sha256(fs.readFileSync(file));
 }
 
 /** Every stack template of a cloud assembly directory (nested stage assemblies included), with its hash. */
@@ -42,6 +45,39 @@ export function readStackTemplates(assemblyDir: string): StackTemplate[] {
     }
   }
   return out;
+}
+
+/** Namespaces of acknowledgements the CDK makes on its own constructs for its built-in template checks. */
+const CDK_INTERNAL_NAMESPACES = ['CloudFormation-Validate::'];
+
+/**
+ * Every acknowledgement recorded in the cloud assembly (the `aws:cdk:acknowledged-rules` metadata of each
+ * stack), read the way `acceptedFindings` reads the construct tree. The evidence is built from this, so that
+ * `evidence verify` can rebuild it from the assembly alone.
+ */
+export function acceptedFindingsInAssembly(assemblyDir: string): RecordedFinding[] {
+  const root = new cxapi.CloudAssembly(assemblyDir);
+  const out: RecordedFinding[] = [];
+  for (const a of [root, ...root.nestedAssemblies.map((n) => n.nestedAssembly)]) {
+    for (const s of a.stacks) {
+      for (const entry of s.findMetadataByType('aws:cdk:acknowledged-rules')) {
+        for (const [qualified, text] of Object.entries((entry.data ?? {}) as Record<string, string>)) {
+          const ruleId = qualified.replace(/^annotation::/i, '');
+          const ours = String(text).includes(COMPENSATING_CONTROL_MARKER);
+          if (!ours && CDK_INTERNAL_NAMESPACES.some((ns) => ruleId.startsWith(ns))) continue;
+          const [reason, compensatingControl = ''] = String(text).split(COMPENSATING_CONTROL_MARKER);
+          out.push({ ruleId, reason, compensatingControl, path: entry.path.replace(/^\//, '') });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** The directories of the cloud assembly's nested assemblies (one per Stage), relative to its root. */
+export function nestedAssemblyDirs(assemblyDir: string): string[] {
+  const root = new cxapi.CloudAssembly(assemblyDir);
+  return root.nestedAssemblies.map((n) => path.relative(assemblyDir, n.nestedAssembly.directory));
 }
 
 /**

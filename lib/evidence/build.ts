@@ -5,7 +5,8 @@ import { Finding } from '../compliance/report';
 import { NON_COMPLIANT, ResourceView, STRICT_RULES, StrictThresholds } from '../compliance/rules';
 import { DeploymentConfig } from '../config/schema';
 import { behaviouralEvidence, NOT_PROVABLE_OFFLINE } from '../behaviour/evidence';
-import { describeValue, readStackTemplates, StackTemplate } from './assembly';
+import * as cxapi from 'aws-cdk-lib/cx-api';
+import { describeValue, readStackTemplates, sha256, StackTemplate } from './assembly';
 import { controlTowerRuleNames } from '../compliance/control-tower';
 import { CONTROLS, ControlDefinition, controlVerdict, HIPAA_SECTIONS } from './controls';
 import { ControlEvidence, ControlStatus, Evidence, EVIDENCE_SCHEMA_VERSION } from './schema';
@@ -21,8 +22,46 @@ export interface EvidenceInput {
   readonly accepted: RecordedFinding[];
   /** Unacknowledged violations from the validation report. */
   readonly findings: Finding[];
-  readonly git: { commit: string | null; dirty: boolean | null };
+  readonly git: { commit: string | null; dirty: boolean | null; dirtyFiles?: string[] };
+  /** The config file the app loaded (see `configSource`); without it, the config object itself is recorded. */
+  readonly configSource?: ConfigSource;
   readonly now?: Date;
+}
+
+/** Where the config came from: its file, the SHA-256 of the file's bytes, and its JSON as loaded. */
+export interface ConfigSource {
+  readonly file: string | null;
+  readonly sha256: string;
+  readonly content: unknown;
+}
+
+/** A config given in code, with no file: recorded as its JSON, and the SHA-256 of that JSON (2-space, final newline). */
+export function configSourceOf(config: DeploymentConfig): ConfigSource {
+  const content = JSON.parse(JSON.stringify(config)) as unknown;
+  return { file: null, sha256: sha256(JSON.stringify(content, undefined, 2) + '\n'), content };
+}
+
+/** The `sha256sum` listing of the templates (sorted by file), hashed: one digest for the whole set. */
+export function templatesDigest(templates: ReadonlyArray<{ file: string; sha256: string }>): string {
+  const lines = [...templates]
+    .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))
+    .map((t) => `${t.sha256}  ${t.file}\n`)
+    .join('');
+  return sha256(lines);
+}
+
+/** Versions of the tools that built the pack. */
+export function toolVersions(): Evidence['provenance']['versions'] {
+  return {
+    hipaaStack: (JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version,
+    awsCdkLib: packageVersion('aws-cdk-lib'),
+    cdkNag: packageVersion('cdk-nag'),
+    cdkValidatorCfnguard: packageVersion('@cdklabs/cdk-validator-cfnguard'),
+    guardRules: guardRulesVersion(),
+    node: process.version,
+    // The CDK CLI tells the app its version in this variable (aws-cdk-lib/cx-api CLI_VERSION_ENV).
+    cdkCli: process.env[cxapi.CLI_VERSION_ENV] ?? null,
+  };
 }
 
 /** Safety-ordered statuses: the worst decides. */
@@ -270,16 +309,14 @@ export function buildEvidence(input: EvidenceInput): Evidence {
     provenance: {
       gitCommit: input.git.commit,
       gitDirty: input.git.dirty,
+      gitDirtyFiles: input.git.dirtyFiles ?? [],
       configName: input.configName,
+      config: { ...(input.configSource ?? configSourceOf(c)) },
       environment: c.environment,
       regions: { primary: c.region, disasterRecovery: c.drRegion },
       account: c.account ?? null,
-      versions: {
-        awsCdkLib: packageVersion('aws-cdk-lib'),
-        cdkNag: packageVersion('cdk-nag'),
-        cdkValidatorCfnguard: packageVersion('@cdklabs/cdk-validator-cfnguard'),
-        guardRules: guardRulesVersion(),
-      },
+      versions: toolVersions(),
+      templatesDigest: templatesDigest(stacks),
       templates: stacks.map((s) => ({ stack: s.stackName, region: s.region, file: s.file, sha256: s.sha256 })),
     },
     summary: {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The auditor's tools for the evidence pack:
- *   npm run evidence -- verify <cdk.out>
+ *   npm run evidence -- verify <cdk.out>     (manifest digests, templates, evidence rebuilt and compared, pages re-rendered)
  *   npm run evidence -- diff <old cdk.out|evidence.json> <new cdk.out|evidence.json> [--allow-weakening] [--json]
  * Exit codes: 0 ok, 1 mismatch or weakened control, 2 bad arguments or unreadable input.
  */
@@ -30,12 +30,15 @@ export function run(argv: string[], out: (s: string) => void = console.log, err:
     if (args[0] === 'verify' && args.length === 2) {
       const r = verifyEvidence(args[1]);
       if (flags.has('--json')) out(JSON.stringify(r, undefined, 2));
-      else
+      else {
         out(
           r.ok
-            ? `OK: the evidence pack describes exactly the ${r.checked} templates in ${args[1]}.`
-            : `MISMATCH:\n  ${r.problems.join('\n  ')}`,
+            ? `OK: the evidence pack describes exactly the ${r.checked} templates in ${args[1]}: its manifest matches its ${r.files} files, ` +
+                'the templates and the inputs; the evidence rebuilt from the templates equals evidence.json; the pages and OSCAL files are rendered from it.'
+            : `MISMATCH (${r.problems.length}):\n  ${r.problems.join('\n  ')}`,
         );
+        if (r.notes.length) out(`Notes:\n  ${r.notes.join('\n  ')}`);
+      }
       return r.ok ? 0 : 1;
     }
     if (args[0] === 'diff' && args.length === 3) {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Version of the evidence.json format. Bump the major version on any incompatible change. */
-export const EVIDENCE_SCHEMA_VERSION = '1.0.0';
+export const EVIDENCE_SCHEMA_VERSION = '2.0.0';
 
 export const statusSchema = z
   .enum(['met', 'met-with-accepted-finding', 'not-met'])
@@ -27,12 +27,42 @@ export const evidenceSchema = z
     generatedAt: z.string().describe('ISO-8601 time of the synth'),
     provenance: z.object({
       gitCommit: z.string().nullable(),
-      gitDirty: z.boolean().nullable().describe('Uncommitted changes in the working tree at synth time'),
+      gitDirty: z
+        .boolean()
+        .nullable()
+        .describe(
+          'The commit alone does not reproduce this pack: tracked changes, untracked files, or a file the synth used that git ignores, does not track, or that lies outside the repository (null outside git)',
+        ),
+      gitDirtyFiles: z
+        .array(z.string())
+        .describe('Why gitDirty is true: `git status --porcelain` lines, and the used files git does not hold (at most 100)'),
       configName: z.string(),
+      config: z
+        .object({
+          file: z.string().nullable().describe('The config file, relative to the repository when inside it; null when given in code'),
+          sha256: z
+            .string()
+            .describe('SHA-256 of the config file bytes; with no file, of `content` serialized as 2-space JSON with a final newline'),
+          content: z.unknown().describe('The config JSON as loaded (before defaults are filled in)'),
+        })
+        .describe('The deployment config this pack was synthesized from'),
       environment: z.string(),
       regions: z.object({ primary: z.string(), disasterRecovery: z.string() }),
       account: z.string().nullable(),
-      versions: z.object({ awsCdkLib: z.string(), cdkNag: z.string(), cdkValidatorCfnguard: z.string(), guardRules: z.string() }),
+      versions: z.object({
+        hipaaStack: z.string(),
+        awsCdkLib: z.string(),
+        cdkNag: z.string(),
+        cdkValidatorCfnguard: z.string(),
+        guardRules: z.string(),
+        node: z.string(),
+        cdkCli: z.string().nullable().describe('The CDK CLI that ran the app (CDK_CLI_VERSION); null when not run by it'),
+      }),
+      templatesDigest: z
+        .string()
+        .describe(
+          'SHA-256 of the `sha256sum` listing of the templates ("<sha256>  <file>\\n" per template, sorted by file), as printed on the page',
+        ),
       templates: z.array(
         z.object({
           stack: z.string(),
