@@ -187,28 +187,28 @@ describe('retention per retention value, not per tenant', () => {
         ExpirationInDays: 30,
       },
       {
-        Id: 'retention-2562d',
+        Id: 'retention-2557d',
         Status: 'Enabled',
         Prefix: 'tenants/',
-        TagFilters: [{ Key: 'hipaa-retention-days', Value: '2562' }],
-        ExpirationInDays: 2562,
+        TagFilters: [{ Key: 'hipaa-retention-days', Value: '2557' }],
+        ExpirationInDays: 2557,
       },
     ]);
     expect(rules).toHaveLength(4);
     expect(JSON.stringify(rules)).not.toMatch(/acme|globex|initech/);
-    expect(retentionDaysInUse(r.config.tenants)).toEqual([1, 30, 2562]);
+    expect(retentionDaysInUse(r.config.tenants)).toEqual([1, 30, 2557]);
   });
 
   test("a tenant's access point refuses a write (or re-tag) of a class without that class's retention tag", () => {
     const deny = (tenant: string, days: string) => policyOf(tenant).find((s) => s.Sid === `RetentionTag${days}Days`)!;
-    const acme2562 = deny('acme', '2562');
-    expect(acme2562).toMatchObject({
+    const acme2557 = deny('acme', '2557');
+    expect(acme2557).toMatchObject({
       Effect: 'Deny',
       Action: ['s3:PutObject', 's3:PutObjectTagging'],
-      Condition: { StringNotEquals: { 's3:RequestObjectTag/hipaa-retention-days': '2562' } },
+      Condition: { StringNotEquals: { 's3:RequestObjectTag/hipaa-retention-days': '2557' } },
     });
     const res = (x: { Resource: unknown }) => JSON.stringify(x.Resource);
-    expect(res(acme2562)).toMatch(/tenants\/acme\/records\/\*.*tenants\/acme\/documents\/\*/);
+    expect(res(acme2557)).toMatch(/tenants\/acme\/records\/\*.*tenants\/acme\/documents\/\*/);
     expect(res(deny('acme', '30'))).toMatch(/tenants\/acme\/exports\/\*/);
     expect(res(deny('globex', '1'))).toMatch(/tenants\/globex\/documents\/\*/);
     // Tags are never removed, nor set on an older version.
@@ -277,7 +277,7 @@ describe('adding or removing a tenant never touches another', () => {
     ).toEqual(['AWS::CloudFormation::WaitConditionHandle']);
     expect(Object.keys(r.template(shard).findResources('AWS::S3::AccessPoint'))).toHaveLength(1);
     // Its objects keep expiring: the lifecycle rules still cover the retentions it used.
-    expect(retentionDaysInUse(after.config.tenants)).toEqual([1, 30, 2562]);
+    expect(retentionDaysInUse(after.config.tenants)).toEqual([1, 30, 2557]);
   });
 
   test('a removed tenant keeps its key and its data (both retained)', () => {
