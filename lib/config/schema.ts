@@ -1,3 +1,4 @@
+import { concurrencyQuotaExplained, DEFAULT_RESERVED_CONCURRENCY } from './concurrency';
 import { z } from 'zod';
 import { vpcCidrProblems } from './cidr';
 import { DEFAULT_POSTGRES_VERSION, RDS_POSTGRES_VERSIONS, RDS_POSTGRES_VERSIONS_CHECKED_ON } from './postgres-versions';
@@ -142,8 +143,9 @@ const waf = z.strictObject({
 
 /**
  * Reserved concurrency of each Lambda function: the function-level limit cdk-nag's HIPAA pack asks for. AWS
- * keeps 100 of the account's concurrency quota unreserved, so deploying needs a quota of at least
- * 100 + the sum (default 10, so 110); new accounts start at 10 (docs/deploy-notes.md: request an increase).
+ * keeps 100 of the account's concurrency quota unreserved, so deploying needs the quota
+ * requiredConcurrencyQuota (lib/config/concurrency.ts) computes: 100 + these + 1 for the audit sealer (111 with
+ * the defaults); new accounts start at 10 (docs/deploy-notes.md: request an increase).
  */
 const reserved = (fallback: number, min = 1) =>
   z
@@ -155,7 +157,11 @@ const reserved = (fallback: number, min = 1) =>
 const workers = z.strictObject({
   reservedConcurrency: z
     // consumer: at least 2, the smallest maximum concurrency of an SQS event source (set to the same value).
-    .strictObject({ api: reserved(4), consumer: reserved(4, 2), tenantDatabaseProvisioner: reserved(2) })
+    .strictObject({
+      api: reserved(DEFAULT_RESERVED_CONCURRENCY.api),
+      consumer: reserved(DEFAULT_RESERVED_CONCURRENCY.consumer, 2),
+      tenantDatabaseProvisioner: reserved(DEFAULT_RESERVED_CONCURRENCY.tenantDatabaseProvisioner),
+    })
     .prefault({}),
 });
 
@@ -177,8 +183,7 @@ export const FIELD_DESCRIPTIONS = {
   backupRetentionDays: `Days each backup is kept and Vault Lock minimum (35 to 3650). ${IMMUTABLE.backupRetentionDays}`,
   guardDuty: 'GuardDuty detector: {"enabled": true} by default.',
   waf: 'WAF rate limits and the paths with a stricter limit.',
-  workers:
-    'Lambda reserved concurrency per function: {"reservedConcurrency": {"api": 4, "consumer": 4, "tenantDatabaseProvisioner": 2}}; the account quota must be at least 100 + their sum.',
+  workers: `Lambda reserved concurrency per function: {"reservedConcurrency": ${JSON.stringify(DEFAULT_RESERVED_CONCURRENCY)}}; the account's Lambda concurrency quota must be at least 100 + their sum + 1 (the audit checkpoint sealer): ${concurrencyQuotaExplained(DEFAULT_RESERVED_CONCURRENCY)} with the defaults.`,
   tenants: 'Tenants, each with its own key, access point, role and database schema: [{"id": "acme", "retention": {...}}].',
   tenantShards: 'Number of tenant stacks tenants are spread over by a hash of their id (1 to 32). Default: 8.',
 } as const;
