@@ -32,9 +32,9 @@ export function run(argv: string[], out: (s: string) => void = console.log, err:
       if (flags.has('--json')) out(JSON.stringify(r, undefined, 2));
       else
         out(
-          r.ok
+          (r.ok
             ? `OK: the evidence pack describes exactly the ${r.checked} templates in ${args[1]}.`
-            : `MISMATCH:\n  ${r.problems.join('\n  ')}`,
+            : `MISMATCH:\n  ${r.problems.join('\n  ')}`) + `\nBehaviour results: ${r.behaviourResults.summary}`,
         );
       return r.ok ? 0 : 1;
     }

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { bindBehaviourResults, BehaviourBinding } from '../behaviour/results';
 import { readStackTemplates, sha256File } from './assembly';
 import { EVIDENCE_DIR, oscalFiles, readEvidence } from './write';
 
@@ -7,6 +8,8 @@ export interface VerifyResult {
   readonly ok: boolean;
   readonly checked: number;
   readonly problems: string[];
+  /** Whether the permission-evaluation results of CI are present and computed from these templates. */
+  readonly behaviourResults: BehaviourBinding;
 }
 
 /** How CloudFormation templates are named in a cloud assembly (stacks and nested stacks). */
@@ -55,5 +58,8 @@ export function verifyEvidence(assemblyDir: string): VerifyResult {
     else if (fs.readFileSync(file, 'utf8') !== content)
       problems.push(`modified: ${EVIDENCE_DIR}/${name} (OSCAL) does not match evidence.json`);
   }
-  return { ok: problems.length === 0, checked: recorded.size, problems };
+  // Absent results are said, not an error; results computed from other templates are.
+  const behaviourResults = bindBehaviourResults(assemblyDir, evidence.provenance.templates);
+  problems.push(...behaviourResults.problems);
+  return { ok: problems.length === 0, checked: recorded.size, problems, behaviourResults };
 }
