@@ -180,7 +180,7 @@ describe('private workers', () => {
     const reserved = r.stage.node
       .findAll()
       .filter((c) => c instanceof Stack)
-      .flatMap((st) => Object.values(r.template((st).node.id).findResources('AWS::Lambda::Function')))
+      .flatMap((st) => Object.values(r.template(st.node.id).findResources('AWS::Lambda::Function')))
       .filter((f) => f.Properties.ReservedConcurrentExecutions !== undefined)
       .map((f) => f.Properties.ReservedConcurrentExecutions as number);
     const quota = requiredConcurrencyQuota(r.config.workers.reservedConcurrency);
