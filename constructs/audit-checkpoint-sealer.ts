@@ -1,3 +1,4 @@
+import { SEALER_RESERVED_CONCURRENCY } from '../lib/config/concurrency';
 import * as path from 'path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -99,7 +100,7 @@ export class AuditCheckpointSealer extends Construct {
       dataKey: props.logsKey,
       dataKeyAliasName: props.logsKeyAliasName,
       logRetentionDays: props.logRetentionDays,
-      reservedConcurrency: 1,
+      reservedConcurrency: SEALER_RESERVED_CONCURRENCY,
       memorySize: 512,
       timeout: Duration.minutes(15),
       environment: {

@@ -1,5 +1,10 @@
+import { Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
+import * as fs from 'fs';
+import * as path from 'path';
+import { concurrencyQuotaExplained, requiredConcurrencyQuota } from '../lib/config/concurrency';
 import { parseConfig } from '../lib/config/load';
+import { FIELD_DESCRIPTIONS } from '../lib/config/schema';
 import { defaultDeployment, synthReference, testConfig } from './helpers/synth';
 import { AuditLogWriter } from '../lib/runtime/audit/writer';
 import { verifyS3Chain } from '../lib/runtime/audit/verify-s3';
@@ -105,7 +110,7 @@ describe('private workers', () => {
     }
   });
 
-  test('reserved concurrency comes from config; the defaults sum to 10 (a quota of 110 leaves the 100 AWS keeps unreserved)', () => {
+  test('reserved concurrency comes from config (defaults 4, 4 and 2)', () => {
     const reserved = (r: ReturnType<typeof defaultDeployment>) =>
       [
         ...Object.values(r.template('Workers').findResources('AWS::Lambda::Function')),
@@ -168,6 +173,26 @@ describe('private workers', () => {
       Description: 'Work-queue consumer',
       Environment: { Variables: Match.objectLike({ AUDIT_WRITER_SLOTS: '4' }) },
     });
+  });
+
+  test('the quota the config help, the docs and preflight state is 100 + every reservation in the templates (the sealer included)', () => {
+    const r = defaultDeployment();
+    const reserved = r.stage.node
+      .findAll()
+      .filter((c) => c instanceof Stack)
+      .flatMap((st) => Object.values(r.template(st.node.id).findResources('AWS::Lambda::Function')))
+      .filter((f) => f.Properties.ReservedConcurrentExecutions !== undefined)
+      .map((f) => f.Properties.ReservedConcurrentExecutions as number);
+    const quota = requiredConcurrencyQuota(r.config.workers.reservedConcurrency);
+    expect(100 + reserved.reduce((a, b) => a + b, 0)).toBe(quota);
+    expect(quota).toBe(111);
+    const explained = concurrencyQuotaExplained(r.config.workers.reservedConcurrency);
+    expect(explained).toBe('100 + 4 (api) + 4 (consumer) + 2 (tenantDatabaseProvisioner) + 1 (audit checkpoint sealer) = 111');
+    expect(FIELD_DESCRIPTIONS.workers).toContain(explained);
+    for (const doc of ['configuration.md', 'deploy-notes.md', 'runbook.md']) {
+      const text = fs.readFileSync(path.join(__dirname, '..', 'docs', doc), 'utf8').replace(/\s+/g, ' ');
+      expect([doc, text.includes(explained)]).toEqual([doc, true]);
+    }
   });
 
   test('log groups are KMS-encrypted, kept a year, retained', () => {

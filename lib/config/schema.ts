@@ -1,3 +1,4 @@
+import { concurrencyQuotaExplained, DEFAULT_RESERVED_CONCURRENCY } from './concurrency';
 import { z } from 'zod';
 import { ENV_NAME, RETENTION_TAG, TENANT_ID } from '../baseline/contract';
 import { daysCoveringYears, hoursCoveringYears, HOURS_PER_DAY } from '../baseline/durations';
@@ -139,8 +140,9 @@ const waf = z.strictObject({
 
 /**
  * Reserved concurrency of each Lambda function: the function-level limit cdk-nag's HIPAA pack asks for. AWS
- * keeps 100 of the account's concurrency quota unreserved, so deploying needs a quota of at least
- * 100 + the sum (default 10, so 110); new accounts start at 10 (docs/deploy-notes.md: request an increase).
+ * keeps 100 of the account's concurrency quota unreserved, so deploying needs the quota
+ * requiredConcurrencyQuota (lib/config/concurrency.ts) computes: 100 + these + 1 for the audit sealer (111 with
+ * the defaults); new accounts start at 10 (docs/deploy-notes.md: request an increase).
  */
 const reserved = (fallback: number, min = 1) =>
   z
@@ -152,7 +154,11 @@ const reserved = (fallback: number, min = 1) =>
 const workers = z.strictObject({
   reservedConcurrency: z
     // consumer: at least 2, the smallest maximum concurrency of an SQS event source (set to the same value).
-    .strictObject({ api: reserved(4), consumer: reserved(4, 2), tenantDatabaseProvisioner: reserved(2) })
+    .strictObject({
+      api: reserved(DEFAULT_RESERVED_CONCURRENCY.api),
+      consumer: reserved(DEFAULT_RESERVED_CONCURRENCY.consumer, 2),
+      tenantDatabaseProvisioner: reserved(DEFAULT_RESERVED_CONCURRENCY.tenantDatabaseProvisioner),
+    })
     .prefault({}),
 });
 
@@ -173,8 +179,7 @@ export const FIELD_DESCRIPTIONS = {
   backupRetentionDays: `Days each backup is kept and Vault Lock minimum (${BD.min} to ${BD.max}). ${IMMUTABLE.backupRetentionDays}`,
   guardDuty: 'GuardDuty detector: {"enabled": true} by default.',
   waf: 'WAF rate limits and the paths with a stricter limit.',
-  workers:
-    'Lambda reserved concurrency per function: {"reservedConcurrency": {"api": 4, "consumer": 4, "tenantDatabaseProvisioner": 2}}; the account quota must be at least 100 + their sum.',
+  workers: `Lambda reserved concurrency per function: {"reservedConcurrency": ${JSON.stringify(DEFAULT_RESERVED_CONCURRENCY)}}; the account's Lambda concurrency quota must be at least 100 + their sum + 1 (the audit checkpoint sealer): ${concurrencyQuotaExplained(DEFAULT_RESERVED_CONCURRENCY)} with the defaults.`,
   tenants:
     'Tenants, each with its own key, access point, role and database schema: [{"id": "acme", "slot": 0, "retention": {...}}]. slot places the tenant in a stack (slots 0-49 in Tenants0, 50-99 in Tenants1, ...): give each new tenant the next unused slot and never change it. "offboarded": true keeps an offboarded tenant\'s slot (its resources go, its stack stays).',
 } as const;

@@ -32,10 +32,10 @@ export function run(argv: string[], out: (s: string) => void = console.log, err:
       if (flags.has('--json')) out(JSON.stringify(r, undefined, 2));
       else {
         out(
-          r.ok
+          (r.ok
             ? `OK: the evidence pack describes exactly the ${r.checked} templates in ${args[1]}: its manifest matches its ${r.files} files, ` +
-                'the templates and the inputs; the evidence rebuilt from the templates equals evidence.json; the pages and OSCAL files are rendered from it.'
-            : `MISMATCH (${r.problems.length}):\n  ${r.problems.join('\n  ')}`,
+              'the templates and the inputs; the evidence rebuilt from the templates equals evidence.json; the pages and OSCAL files are rendered from it.'
+            : `MISMATCH (${r.problems.length}):\n  ${r.problems.join('\n  ')}`) + `\nBehaviour results: ${r.behaviourResults.summary}`,
         );
         if (r.notes.length) out(`Notes:\n  ${r.notes.join('\n  ')}`);
       }

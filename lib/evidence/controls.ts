@@ -301,6 +301,7 @@ export const CONTROLS: readonly ControlDefinition[] = [
         ? {
             vault: r.props.BackupVaultName,
             lockMinRetentionDays: p(r, 'LockConfiguration', 'MinRetentionDays') ?? null,
+            lockMaxRetentionDays: p(r, 'LockConfiguration', 'MaxRetentionDays') ?? null,
             lockChangeableForDays: p(r, 'LockConfiguration', 'ChangeableForDays') ?? null,
           }
         : {

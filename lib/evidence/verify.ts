@@ -9,6 +9,7 @@ import { acceptedFindingsInAssembly, nestedAssemblyDirs, readStackTemplates, sha
 import { buildEvidence, toolVersions } from './build';
 import { Evidence, evidenceSchema } from './schema';
 import { EVIDENCE_DIR, EVIDENCE_FILE, inputFiles, MANIFEST_FILE, MANIFEST_VERSION, packFiles, readEvidence, renderManifest } from './write';
+import { bindBehaviourResults, BehaviourBinding } from '../behaviour/results';
 
 export interface VerifyResult {
   readonly ok: boolean;
@@ -20,6 +21,8 @@ export interface VerifyResult {
   readonly problems: string[];
   /** What does not fail verification but an auditor should know (other tool versions, a config file changed since). */
   readonly notes: string[];
+  /** Whether the permission-evaluation results of CI are present and computed from these templates. */
+  readonly behaviourResults: BehaviourBinding;
 }
 
 /** How CloudFormation templates are named in a cloud assembly (stacks and nested stacks). */
@@ -299,7 +302,20 @@ export function verifyEvidence(assemblyDir: string): VerifyResult {
       );
   }
 
-  return { ok: problems.length === 0, checked: described.size, files: bytes.size, problems: [...new Set(problems)], notes };
+  // The permission-evaluation results of CI (issue 12): absent is said, not an error; results computed from other
+  // templates are an error.
+  const behaviourResults: BehaviourBinding = evidence
+    ? bindBehaviourResults(assemblyDir, evidence.provenance.templates)
+    : { state: 'absent', summary: 'behaviour results not checked: no readable evidence.json', problems: [] };
+  problems.push(...behaviourResults.problems);
+  return {
+    ok: problems.length === 0,
+    checked: described.size,
+    files: bytes.size,
+    problems: [...new Set(problems)],
+    notes,
+    behaviourResults,
+  };
 }
 
 /** Rebuild the evidence from the assembly and list how evidence.json differs from it, naming each field. */

@@ -1,3 +1,4 @@
+import { BEHAVIOUR_RESULTS_FILE } from '../behaviour/results';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -118,7 +119,8 @@ export function inputFiles(assemblyDir: string, nestedDirs: readonly string[]): 
   const out = fs
     .readdirSync(assemblyDir, { withFileTypes: true })
     // Lock files are the CDK CLI's own, held while it synthesizes and removed after (synth.lock, read.<pid>.lock).
-    .filter((e) => e.isFile() && !e.name.endsWith('.template.json') && !e.name.endsWith('.lock'))
+    // behaviour-results.json is written after the pack, from the templates, and bound to them by its own digests.
+    .filter((e) => e.isFile() && !e.name.endsWith('.template.json') && !e.name.endsWith('.lock') && e.name !== BEHAVIOUR_RESULTS_FILE)
     .map((e) => e.name)
     .sort();
   for (const d of nestedDirs) {

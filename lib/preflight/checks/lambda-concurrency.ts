@@ -1,4 +1,5 @@
 import { GetAccountSettingsCommand } from '@aws-sdk/client-lambda';
+import { MIN_UNRESERVED_CONCURRENCY } from '../../config/concurrency';
 import { groupBy, resourcesOfType } from '../deployment';
 import { errorRow } from '../errors';
 import { Check, CheckResult } from '../types';
@@ -12,7 +13,7 @@ import { Check, CheckResult } from '../types';
  * decreases account's UnreservedConcurrentExecution below its minimum value of [50]",
  * https://docs.gruntwork.io/discussions/knowledge-base/215).
  */
-export const MIN_UNRESERVED_CONCURRENCY = 100;
+export { MIN_UNRESERVED_CONCURRENCY };
 /** Service Quotas code of "Concurrent executions" (AWS Lambda). */
 export const LAMBDA_CONCURRENCY_QUOTA_CODE = 'L-B99A9384';
 

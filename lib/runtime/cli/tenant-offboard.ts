@@ -84,7 +84,8 @@ export async function main(
       out('Dry run: nothing was changed. Re-run with --confirm to schedule the deletion.');
       return EXIT.ok;
     }
-    const writer = new AuditLogWriter({ s3, bucket, kmsKeyId: auditKey, tenant: plan.tenant, writerId: 'offboarding' });
+    // A one-off writer of one batch: its head is written with it (headEvery 1), so the chain's end is on record.
+    const writer = new AuditLogWriter({ s3, bucket, kmsKeyId: auditKey, tenant: plan.tenant, writerId: 'offboarding', headEvery: 1 });
     try {
       await writer.open();
     } catch (e) {
