@@ -1,4 +1,4 @@
-import { SEALER_RESERVED_CONCURRENCY } from '../lib/config/concurrency';
+import { SEALER_RESERVED_CONCURRENCY } from '../lib/baseline/thresholds';
 import * as path from 'path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';

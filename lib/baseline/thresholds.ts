@@ -168,3 +168,6 @@ export const THRESHOLDS = {
   tenantDataRetentionYears: TENANT_DATA_RETENTION_YEARS,
   noncurrentVersionDays: NONCURRENT_VERSION_DAYS,
 } as const satisfies Record<string, ThresholdReference>;
+
+/** The audit checkpoint sealer runs one at a time (a fixed reservation, not configurable). */
+export const SEALER_RESERVED_CONCURRENCY = 1;

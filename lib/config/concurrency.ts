@@ -6,10 +6,11 @@
  * reserve up to the Unreserved account concurrency value that is shown, minus 100"
  * (https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html).
  */
+import { SEALER_RESERVED_CONCURRENCY } from '../baseline/thresholds';
+
 export const MIN_UNRESERVED_CONCURRENCY = 100;
 
-/** The audit checkpoint sealer runs one at a time (a fixed reservation, not configurable). */
-export const SEALER_RESERVED_CONCURRENCY = 1;
+export { SEALER_RESERVED_CONCURRENCY };
 
 /** The configurable reservations (`workers.reservedConcurrency`). */
 export interface ReservedConcurrencyConfig {

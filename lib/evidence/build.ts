@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { RecordedFinding } from '../baseline/acknowledge';
+import { DATA_CLASS_TAG } from '../baseline/contract';
 import { Finding } from '../compliance/report';
 import { NON_COMPLIANT, ResourceView, STRICT_RULES, StrictThresholds } from '../compliance/rules';
 import { DeploymentConfig } from '../config/schema';
@@ -197,7 +198,7 @@ function inventory(stacks: StackTemplate[]): Evidence['dataInventory'] {
           const expiry = ((p.LifecycleConfiguration as { Rules?: Array<{ ExpirationInDays?: number }> } | undefined)?.Rules ?? [])
             .map((x) => x.ExpirationInDays)
             .filter(Boolean);
-          const dataClass = JSON.stringify(p.Tags ?? []).match(/"hipaa-stack:data-class","Value":"([a-z-]+)"/)?.[1];
+          const dataClass = ((p.Tags ?? []) as Array<{ Key: string; Value: string }>).find((t) => t.Key === DATA_CLASS_TAG)?.Value;
           row = {
             holds:
               dataClass === 'audit'

@@ -1,4 +1,4 @@
-import { KMS_KEY_ROTATION_DAYS } from '../baseline/thresholds';
+import { KMS_KEY_DELETION_WINDOW_DAYS, KMS_KEY_ROTATION_DAYS } from '../baseline/thresholds';
 import { ResourceView } from '../compliance/rules';
 import { STRICT_RULES } from '../compliance/rules';
 import { DATA_CLASS_TAG, DataClass } from '../baseline/contract';
@@ -76,7 +76,7 @@ const egressOf = (r: ResourceView): Array<Record<string, unknown>> =>
 export const CONTROLS: readonly ControlDefinition[] = [
   {
     id: 'kms-customer-keys',
-    title: 'Customer-managed KMS keys rotate yearly, wait 30 days before deletion, admit no open principal',
+    title: `Customer-managed KMS keys rotate every ${KMS_KEY_ROTATION_DAYS.default} days, wait ${KMS_KEY_DELETION_WINDOW_DAYS.required} days before deletion, admit no open principal`,
     sections: ['164.312(a)(2)(iv)', '164.312(a)(1)'],
     nist80053: ['SC-12', 'SC-12(1)', 'SC-28', 'SC-28(1)'],
     interactions: ['cloudtrail-encrypts-with-audit-key', 'logs-use-key-*', 'tenant-*-uses-own-key'],
@@ -458,7 +458,7 @@ export const CONTROLS: readonly ControlDefinition[] = [
     title: 'Alarms on security events and service health notify the security topic; GuardDuty findings too',
     sections: ['164.308(a)(1)(ii)(D)'],
     nist80053: ['SI-4', 'SI-4(5)', 'IR-6', 'AU-6'],
-    interactions: ['alarms-*', 'events-*'],
+    interactions: ['alarms-*', 'events-*', 'dr-findings-*'],
     types: ['AWS::CloudWatch::Alarm', 'AWS::Events::Rule'],
     required: true,
     strict: ['AlarmsNotify'],
