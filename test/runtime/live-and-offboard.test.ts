@@ -196,11 +196,9 @@ describe('live verification of a deployed account', () => {
     [2557, 0],
   ])('a default retention of %i days against 7 audit years exits %i (days covering 7 calendar years: 2557)', async (days, code) => {
     asDeployed();
-    s3mock
-      .on(GetObjectLockConfigurationCommand)
-      .resolves({
-        ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: days } } },
-      });
+    s3mock.on(GetObjectLockConfigurationCommand).resolves({
+      ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: days } } },
+    });
     const c = io();
     expect(await liveVerify(['--outputs', outputsFile()], clients, c.o, c.e)).toBe(code);
   });
