@@ -5,7 +5,8 @@ import { run } from '../lib/evidence/cli';
 import { produceEvidence } from '../lib/evidence';
 import { verifyEvidence } from '../lib/evidence/verify';
 import { REFERENCE_ACCOUNT, REFERENCE_TENANTS } from './behaviour/reference';
-import { recordBehaviourResults } from './behaviour/record-results';
+import { AGNOSTIC_ACCOUNT, recordBehaviourResults } from './behaviour/record-results';
+import { loadAssemblyModel } from '../lib/behaviour/assembly-model';
 import { synthReference, testConfig } from './helpers/synth';
 
 // Issue 12: the evidence's "evaluated in CI" permission checks are bound to the CI results by template digest.
@@ -74,5 +75,20 @@ describe('behaviour results bound to the templates', () => {
     expect(verifyText().code).toBe(1);
     fs.writeFileSync(file, JSON.stringify({ format: 'something-else' }));
     expect(() => verifyEvidence(dir)).toThrow(/is not a hipaa-stack\/behaviour-results@1 file/);
+  });
+});
+
+describe('behaviour results of an assembly synthesized without an account (the default config, as CI synthesizes it)', () => {
+  test('one placeholder account stands for the stage account: every interaction evaluates, and as expected', async () => {
+    const r = synthReference(testConfig(), { complianceGate: false });
+    expect(r.config.account).toBeUndefined();
+    // Without the placeholder, same-account references stay unresolved, never assumed allowed.
+    const model = loadAssemblyModel(r.assemblyDir);
+    expect(model.stacks.every((s) => s.account === undefined)).toBe(true);
+    const written = await recordBehaviourResults(r.assemblyDir);
+    expect(written.agnosticAccount).toBe(AGNOSTIC_ACCOUNT);
+    expect(written.interactions.length).toBeGreaterThan(50);
+    expect(written.interactions.filter((i) => !i.pass).map((i) => i.message)).toEqual([]);
+    expect(written.interactions.filter((i) => /unresolved/.test(i.verdict))).toEqual([]);
   });
 });

@@ -48,8 +48,18 @@ interface RawResource {
 
 const isUnknownEnv = (v: string | undefined) => !v || v.startsWith('unknown-');
 
+export interface AssemblyModelOptions {
+  /**
+   * The account id to use for stacks synthesized without one (env-agnostic, `AWS::AccountId` in the template).
+   * Sound only when every such stack deploys into one and the same account, as the stacks of one HipaaStage do
+   * (the config has one `account`); a placeholder such as `111111111111` then stands for that account in every
+   * same-account comparison. Unset: such references stay unresolved (never assumed allowed).
+   */
+  readonly agnosticAccount?: string;
+}
+
 /** Load every stack of a cloud assembly directory (nested stage assemblies included). */
-export function loadAssemblyModel(assemblyDir: string): AssemblyModel {
+export function loadAssemblyModel(assemblyDir: string, options: AssemblyModelOptions = {}): AssemblyModel {
   const root = new cxapi.CloudAssembly(assemblyDir);
   const assemblies = [root, ...root.nestedAssemblies.map((n) => n.nestedAssembly)];
   const stacks: ModelStack[] = [];
@@ -60,7 +70,7 @@ export function loadAssemblyModel(assemblyDir: string): AssemblyModel {
       const stack: ModelStack = {
         id: s.hierarchicalId.split('/').pop()!,
         stackName: s.stackName,
-        account: isUnknownEnv(s.environment.account) ? undefined : s.environment.account,
+        account: isUnknownEnv(s.environment.account) ? options.agnosticAccount : s.environment.account,
         region,
         partition: region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws',
         template,

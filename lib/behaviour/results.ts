@@ -23,6 +23,11 @@ export interface BehaviourResults {
   readonly format: typeof BEHAVIOUR_RESULTS_FORMAT;
   readonly generatedAt: string;
   readonly evaluator: string;
+  /**
+   * The account id that stood for `AWS::AccountId` in templates synthesized without an account (one stage deploys
+   * into one account); absent when every stack named its account.
+   */
+  readonly agnosticAccount?: string;
   /** Every template the evaluation read, relative to the assembly, with its SHA-256. */
   readonly templates: Array<{ readonly file: string; readonly sha256: string }>;
   readonly interactions: BehaviourResultEntry[];
