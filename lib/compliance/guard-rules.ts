@@ -1,6 +1,5 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { guardRulesDir } from './control-tower';
 
 /** A Control Tower proactive control as bundled with `@cdklabs/cdk-validator-cfnguard`, read from its guard file. */
 export interface GuardRule {
@@ -21,6 +20,11 @@ export interface GuardRule {
 }
 
 let cache: GuardRule[] | undefined;
+
+/** The directory of the Control Tower guard rules bundled with @cdklabs/cdk-validator-cfnguard. */
+export function guardRulesDir(): string {
+  return path.join(path.dirname(require.resolve('@cdklabs/cdk-validator-cfnguard/package.json')), 'rules', 'control-tower', 'cfn-guard');
+}
 
 /** The header field `# <name>:` followed by indented `#   value` lines. */
 function headerField(text: string, name: string): string[] {
