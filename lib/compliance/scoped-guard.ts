@@ -1,19 +1,26 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport } from 'aws-cdk-lib';
 import { guardRulesDir } from './control-tower';
+import { runGuardJobsInParallel } from './guard-workers';
 
 interface GuardRuleFile {
   /** File name without extension, e.g. `ct-s3-pr-1` (what `disabledRules` takes). */
   readonly name: string;
-  /** CloudFormation types the rule inspects (empty: it applies to any template). */
+  /** CloudFormation types the rule file names anywhere (empty: it may look at any resource). */
   readonly types: string[];
+  /**
+   * The rule looks resources up by logical id (`%doc.Resources[ keys == %resource_key ]`, to follow a `Ref` or
+   * `Fn::GetAtt`), so it must also see every resource its resources refer to, whatever the type.
+   */
+  readonly followsReferences?: boolean;
 }
 
 let ruleFiles: GuardRuleFile[] | undefined;
 
-/** Every bundled Control Tower rule file with the resource types it inspects. */
+/** Every bundled Control Tower rule file with the resource types it names. */
 export function controlTowerRuleFiles(): GuardRuleFile[] {
   if (ruleFiles) return ruleFiles;
   const out: GuardRuleFile[] = [];
@@ -22,8 +29,9 @@ export function controlTowerRuleFiles(): GuardRuleFile[] {
       const p = path.join(dir, e.name);
       if (e.isDirectory()) walk(p);
       else if (e.name.endsWith('.guard')) {
-        const types = [...new Set(fs.readFileSync(p, 'utf8').match(/"AWS::[A-Za-z0-9]+::[A-Za-z0-9]+"/g) ?? [])].map((t) => t.slice(1, -1));
-        out.push({ name: path.parse(e.name).name, types });
+        const text = fs.readFileSync(p, 'utf8');
+        const types = [...new Set(text.match(/"AWS::[A-Za-z0-9]+::[A-Za-z0-9]+"/g) ?? [])].map((t) => t.slice(1, -1));
+        out.push({ name: path.parse(e.name).name, types, followsReferences: /Resources\s*\[\s*keys\s*==/.test(text) });
       }
     }
   };
@@ -32,51 +40,203 @@ export function controlTowerRuleFiles(): GuardRuleFile[] {
   return out;
 }
 
-/** Resource types present in a template. */
-function typesIn(templatePath: string): Set<string> {
-  const t = JSON.parse(fs.readFileSync(templatePath, 'utf8')) as { Resources?: Record<string, { Type: string }> };
-  return new Set(Object.values(t.Resources ?? {}).map((r) => r.Type));
+/** One cfn-guard run: these rule files against these data files. */
+export interface GuardJob {
+  readonly rules: string[];
+  readonly data: string[];
+  /** Rule files × bytes of data: what a run costs (cfn-guard evaluates every rule against every data file). */
+  readonly cost: number;
+}
+
+interface Template {
+  readonly path: string;
+  readonly body: { Resources?: Record<string, { Type: string }> } & Record<string, unknown>;
+  readonly bytes: number;
 }
 
 /**
- * The Control Tower proactive controls through `@cdklabs/cdk-validator-cfnguard`, each template checked
- * only with the rules that can apply to it: a rule inspecting resource types absent from a template cannot
- * report anything there, but cfn-guard still evaluates it (its cost grows with rules × template size). The
- * selection is made at validation time from the synthesized templates, so a new service brings its rules
- * in by itself. Reports under the validator's own name, so acknowledgements keep working.
+ * Below this size a template is checked whole by one run with every rule that applies to it; above it, each
+ * rule sees only the resources of the types it names (see {@link planGuardJobs}). Splitting costs a process
+ * and a file per distinct type set, which only pays when the template is large.
+ */
+export const SPLIT_ABOVE_BYTES = 64 * 1024;
+
+/**
+ * Plan the cfn-guard runs for a set of templates. cfn-guard's cost is rules × template size, and a Control
+ * Tower rule selects resources by the types it names (`Resources.*[ Type == "AWS::S3::Bucket" ]`, and
+ * references to other resources through types it also names). So:
+ * - a rule whose types are all absent from a template cannot report anything there and is not run on it;
+ * - on a large template, a rule runs on a copy holding only the resources of the types it names (every other
+ *   part of the template kept) and, for a rule that follows references, every resource those refer to,
+ *   directly or not: this cannot change its verdict and cuts the data it walks. A rule that names no type sees
+ *   the whole template.
+ * Runs with the same rule set are merged, so identical tenant stacks are checked by one run.
+ * `writeData(template, types, followReferences)` writes the filtered copy and returns its path.
+ */
+export function planGuardJobs(
+  templates: Template[],
+  rules: GuardRuleFile[],
+  writeData: (template: Template, types: string[], followReferences: boolean) => { path: string; bytes: number },
+  splitAboveBytes: number = SPLIT_ABOVE_BYTES,
+): GuardJob[] {
+  const byRules = new Map<string, { rules: string[]; data: string[]; cost: number }>();
+  const add = (names: string[], data: string, bytes: number) => {
+    if (names.length === 0) return;
+    const key = names.join(',');
+    const j = byRules.get(key) ?? { rules: names, data: [], cost: 0 };
+    j.data.push(data);
+    j.cost += names.length * bytes;
+    byRules.set(key, j);
+  };
+  for (const t of templates) {
+    const present = new Set(Object.values(t.body.Resources ?? {}).map((r) => r.Type));
+    const applicable = rules.filter((r) => r.types.length === 0 || r.types.some((x) => present.has(x)));
+    if (t.bytes <= splitAboveBytes) {
+      add(
+        applicable.map((r) => r.name),
+        t.path,
+        t.bytes,
+      );
+      continue;
+    }
+    // Group the rules by the resource types they would see here; one filtered copy per group.
+    const groups = new Map<string, { types: string[]; follow: boolean; names: string[] }>();
+    for (const r of applicable) {
+      const seen = r.types.length === 0 ? ['*'] : r.types.filter((x) => present.has(x)).sort();
+      const follow = r.followsReferences ?? false;
+      const key = `${seen.join(',')}${follow ? '+refs' : ''}`;
+      const g = groups.get(key) ?? { types: seen, follow, names: [] };
+      g.names.push(r.name);
+      groups.set(key, g);
+    }
+    for (const g of groups.values()) {
+      if (g.types[0] === '*') add(g.names, t.path, t.bytes);
+      else {
+        const copy = writeData(t, g.types, g.follow);
+        add(g.names, copy.path, copy.bytes);
+      }
+    }
+  }
+  return [...byRules.values()];
+}
+
+export interface ScopedControlTowerValidatorProps {
+  /** Rule file names (e.g. `ct-s3-pr-1`) not to run. */
+  readonly disabledRules: string[];
+  /** Largest cfn-guard output read, in bytes. */
+  readonly maxBuffer?: number;
+  /** cfn-guard runs at once. @default - the machine's available parallelism */
+  readonly concurrency?: number;
+  /** Templates larger than this are split by resource type for the rules. @default SPLIT_ABOVE_BYTES */
+  readonly splitAboveBytes?: number;
+}
+
+/**
+ * The Control Tower proactive controls through `@cdklabs/cdk-validator-cfnguard`, with the same verdicts as
+ * running every rule on every template, at a fraction of the cost (see {@link planGuardJobs}): each run
+ * is the validator's own (its rule files, its binary, its result parsing), and the runs are spread over the
+ * machine's cores. The selection is made at validation time from the synthesized templates, so a new service
+ * brings its rules in by itself. Reports under the validator's own name, so acknowledgements keep working,
+ * and every violation names the template CDK gave (never a filtered copy).
  */
 export class ScopedControlTowerValidator implements IPolicyValidationPlugin {
   public readonly name = 'cdk-validator-cfnguard';
   public readonly version?: string;
   public readonly ruleIds?: string[];
 
-  constructor(private readonly props: { disabledRules: string[]; maxBuffer?: number }) {
+  constructor(private readonly props: ScopedControlTowerValidatorProps) {
     const full = new CfnGuardValidator({ disabledRules: props.disabledRules });
     this.version = full.version;
     this.ruleIds = full.ruleIds;
   }
 
   public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
-    // Templates that need the same rules are checked together, each group by one cfn-guard run.
-    const groups = new Map<string, { skip: string[]; templates: string[] }>();
-    for (const template of context.templatePaths) {
-      const present = typesIn(template);
-      const skip = controlTowerRuleFiles()
-        .filter((r) => r.types.length > 0 && !r.types.some((t) => present.has(t)))
-        .map((r) => r.name);
-      const key = skip.join(',');
-      const g = groups.get(key) ?? { skip, templates: [] };
-      g.templates.push(template);
-      groups.set(key, g);
+    const all = controlTowerRuleFiles();
+    const enabled = all.filter((r) => !this.props.disabledRules.includes(r.name));
+    const templates: Template[] = context.templatePaths.map((p) => {
+      const text = fs.readFileSync(p, 'utf8');
+      return { path: p, body: JSON.parse(text) as Template['body'], bytes: Buffer.byteLength(text) };
+    });
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hipaa-guard-'));
+    const original = new Map<string, string>();
+    try {
+      let n = 0;
+      const jobs = planGuardJobs(
+        templates,
+        enabled,
+        (t, types, follow) => {
+          const resources = selectResources(t.body.Resources ?? {}, new Set(types), follow);
+          const text = JSON.stringify({ ...t.body, Resources: resources });
+          const file = path.join(tmp, `${n++}-${path.basename(t.path)}`);
+          fs.writeFileSync(file, text);
+          original.set(file, t.path);
+          return { path: file, bytes: Buffer.byteLength(text) };
+        },
+        this.props.splitAboveBytes,
+      );
+      const names = new Set(all.map((r) => r.name));
+      const reports = runGuardJobsInParallel(
+        jobs.map((j) => ({
+          disabledRules: [...names].filter((x) => !j.rules.includes(x)),
+          templatePaths: j.data,
+          cost: j.cost,
+        })),
+        { maxBuffer: this.props.maxBuffer, concurrency: this.props.concurrency },
+      );
+      const violations: PolicyValidationPluginReport['violations'][number][] = [];
+      let success = true;
+      for (const r of reports) {
+        success &&= r.success;
+        for (const v of r.violations) {
+          violations.push({
+            ...v,
+            violatingResources: v.violatingResources.map((res) => ({
+              ...res,
+              templatePath: (res.templatePath && original.get(res.templatePath)) ?? res.templatePath,
+            })),
+          });
+        }
+      }
+      // Each rule runs once per template (whole or one filtered copy), so no violation is split or doubled.
+      return { success, violations };
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
     }
-    const violations: PolicyValidationPluginReport['violations'][number][] = [];
-    let success = true;
-    for (const g of groups.values()) {
-      const guard = new CfnGuardValidator({ disabledRules: [...this.props.disabledRules, ...g.skip], maxBuffer: this.props.maxBuffer });
-      const r = guard.validate({ ...context, templatePaths: g.templates }) as unknown as PolicyValidationPluginReport;
-      success &&= r.success;
-      violations.push(...r.violations);
-    }
-    return { success, violations };
   }
+}
+
+type Resources = Record<string, { Type: string }>;
+
+/** The resources of the given types and, with `follow`, every resource they refer to, directly or not. */
+export function selectResources(resources: Resources, types: Set<string>, follow: boolean): Resources {
+  const keep = new Set(Object.keys(resources).filter((id) => types.has(resources[id].Type)));
+  if (follow) {
+    const queue = [...keep];
+    while (queue.length) {
+      for (const id of referencesOf(resources[queue.pop()!])) {
+        if (resources[id] && !keep.has(id)) {
+          keep.add(id);
+          queue.push(id);
+        }
+      }
+    }
+  }
+  return Object.fromEntries(Object.entries(resources).filter(([id]) => keep.has(id)));
+}
+
+/** Logical ids a template fragment names through `Ref`, `Fn::GetAtt` or `${...}` in `Fn::Sub`. */
+export function referencesOf(value: unknown, out: Set<string> = new Set()): Set<string> {
+  if (Array.isArray(value)) for (const v of value) referencesOf(v, out);
+  else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (k === 'Ref' && typeof v === 'string') out.add(v);
+      else if (k === 'Fn::GetAtt') out.add(Array.isArray(v) ? String(v[0]) : String(v).split('.')[0]);
+      else if (k === 'Fn::Sub') {
+        const text = Array.isArray(v) ? v[0] : v;
+        if (typeof text === 'string') for (const m of text.matchAll(/\$\{([^}!.]+)[^}]*\}/g)) out.add(m[1]);
+      }
+      referencesOf(v, out);
+    }
+  }
+  return out;
 }
