@@ -1,7 +1,7 @@
 import * as os from 'os';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { PolicyValidationPluginReport } from 'aws-cdk-lib';
-import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
+import { MessageChannel, receiveMessageOnPort, Worker } from 'worker_threads';
 
 /** One run of the Control Tower validator: its rules minus `disabledRules`, over `templatePaths`. */
 export interface GuardRun {
@@ -78,21 +78,21 @@ export function runGuardJobsInParallel(
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
       workerData: { port: port2, flag, modulePath, runs: indices.map((i) => runs[i]), maxBuffer: options.maxBuffer },
-      transferList: [port2 as MessagePort],
+      transferList: [port2],
     });
     worker.unref();
     return { indices, port: port1, flag: new Int32Array(flag) };
   });
-  const out: PolicyValidationPluginReport[] = new Array(runs.length);
+  const out = new Array<PolicyValidationPluginReport>(runs.length);
   // Wait for every worker even when a run fails here, so none is left reading files the caller removes.
-  let failure: unknown;
+  let failure: Error | undefined;
   try {
     runInline(
       mine.map((i) => runs[i]),
       options.maxBuffer,
     ).forEach((r, k) => (out[mine[k]] = r));
   } catch (e) {
-    failure = e;
+    failure = e instanceof Error ? e : new Error(String(e));
   }
   for (const w of workers) {
     if (Atomics.load(w.flag, 0) === 0 && Atomics.wait(w.flag, 0, 0, WORKER_TIMEOUT_MS) === 'timed-out') {

@@ -232,7 +232,7 @@ export function referencesOf(value: unknown, out: Set<string> = new Set()): Set<
       if (k === 'Ref' && typeof v === 'string') out.add(v);
       else if (k === 'Fn::GetAtt') out.add(Array.isArray(v) ? String(v[0]) : String(v).split('.')[0]);
       else if (k === 'Fn::Sub') {
-        const text = Array.isArray(v) ? v[0] : v;
+        const text: unknown = Array.isArray(v) ? v[0] : v;
         if (typeof text === 'string') for (const m of text.matchAll(/\$\{([^}!.]+)[^}]*\}/g)) out.add(m[1]);
       }
       referencesOf(v, out);
