@@ -30,7 +30,7 @@ export function controlTowerRuleFiles(): GuardRuleFile[] {
       if (e.isDirectory()) walk(p);
       else if (e.name.endsWith('.guard')) {
         const text = fs.readFileSync(p, 'utf8');
-        const types = [...new Set(text.match(/"AWS::[A-Za-z0-9]+::[A-Za-z0-9]+"/g) ?? [])].map((t) => t.slice(1, -1));
+        const types = [...new Set(text.match(/["']AWS::[A-Za-z0-9]+::[A-Za-z0-9]+["']/g) ?? [])].map((t) => t.slice(1, -1));
         out.push({ name: path.parse(e.name).name, types, followsReferences: /Resources\s*\[\s*keys\s*==/.test(text) });
       }
     }
