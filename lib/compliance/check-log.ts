@@ -2,6 +2,8 @@ import { CfnResource, Validations } from 'aws-cdk-lib';
 import { IApplyRule, NagMessageLevel, NagPack, NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 
+type RuleCallback = (node: CfnResource) => NagRuleResult;
+
 /** What one rule said about one resource. */
 export type CheckOutcome = 'compliant' | 'non-compliant' | 'not-applicable';
 
@@ -53,25 +55,33 @@ export class NagCheckLog {
   public watch<T extends NagPack>(pack: T): T {
     const target = pack as unknown as { applyRule(params: IApplyRule): void };
     const applyRule = target.applyRule.bind(pack);
+    const packName = (pack as unknown as { packName: string }).packName;
+    // The pack applies each rule to every resource: wrap each rule callback once, not once per resource.
+    const wrapped = new Map<string, { inner: RuleCallback; rule: RuleCallback }>();
     target.applyRule = (params: IApplyRule) => {
       // Keep the rule id the pack would derive from the callback's name.
       const suffix = params.ruleSuffixOverride ?? params.rule.name;
-      const packName = (pack as unknown as { packName: string }).packName;
-      const rule = this.ruleInfo(packName, `${packName}-${suffix}`, params);
-      applyRule({
-        ...params,
-        ruleSuffixOverride: suffix,
-        rule: (node: CfnResource): NagRuleResult => {
-          try {
-            const result = params.rule(node);
-            this.record(rule, node, result);
-            return result;
-          } catch (e) {
-            this.add({ rule, resource: node, outcome: 'non-compliant', error: (e as Error).message });
-            throw e;
-          }
-        },
-      });
+      // eslint-disable-next-line @typescript-eslint/unbound-method -- compared and called as a plain function, as cdk-nag does
+      const inner: RuleCallback = params.rule;
+      let w = wrapped.get(suffix);
+      if (!w || w.inner !== inner) {
+        const rule = this.ruleInfo(packName, `${packName}-${suffix}`, params);
+        w = {
+          inner,
+          rule: (node: CfnResource): NagRuleResult => {
+            try {
+              const result = inner(node);
+              this.record(rule, node, result);
+              return result;
+            } catch (e) {
+              this.add({ rule, resource: node, outcome: 'non-compliant', error: (e as Error).message });
+              throw e;
+            }
+          },
+        };
+        wrapped.set(suffix, w);
+      }
+      applyRule({ ...params, ruleSuffixOverride: suffix, rule: w.rule });
     };
     return pack;
   }
