@@ -50,6 +50,7 @@ export class NagCheckLog {
   private readonly rules = new Map<string, NagRuleInfo>();
   private readonly checks = new Map<string, NagCheck>();
   private readonly paths = new WeakMap<CfnResource, string>();
+  private notApplicable = 0;
 
   /** Record every rule the pack applies from now on; returns the pack. */
   public watch<T extends NagPack>(pack: T): T {
@@ -81,9 +82,17 @@ export class NagCheckLog {
         };
         wrapped.set(suffix, w);
       }
-      applyRule({ ...params, ruleSuffixOverride: suffix, rule: w.rule });
+      // The pack builds a fresh params object for every rule x resource: set the wrapper on it, no copy.
+      params.ruleSuffixOverride = suffix;
+      params.rule = w.rule;
+      applyRule(params);
     };
     return pack;
+  }
+
+  /** How many rule × resource evaluations were not applicable. */
+  public notApplicableCount(): number {
+    return this.notApplicable;
   }
 
   /** The rules seen, by id. */
@@ -91,7 +100,11 @@ export class NagCheckLog {
     return [...this.rules.values()];
   }
 
-  /** Every check recorded (one per rule × resource; a rule returning several findings gives one per finding). */
+  /**
+   * Every check recorded: one per rule × resource the rule applies to (a rule returning several findings gives one
+   * per finding). Not-applicable outcomes are counted, not kept: most rule × resource pairs are, and no report
+   * lists them.
+   */
   public all(): NagCheck[] {
     return [...this.checks.values()];
   }
@@ -116,13 +129,9 @@ export class NagCheckLog {
       }
       return;
     }
-    const outcome: CheckOutcome =
-      result === NagRuleCompliance.COMPLIANT
-        ? 'compliant'
-        : result === NagRuleCompliance.NON_COMPLIANT
-          ? 'non-compliant'
-          : 'not-applicable';
-    this.add({ rule, resource, outcome });
+    if (result === NagRuleCompliance.COMPLIANT) this.add({ rule, resource, outcome: 'compliant' });
+    else if (result === NagRuleCompliance.NON_COMPLIANT) this.add({ rule, resource, outcome: 'non-compliant' });
+    else this.notApplicable++;
   }
 
   private add(check: NagCheck): void {
