@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { PolicyValidationPluginReport } from 'aws-cdk-lib';
-import { shareOut } from '../lib/compliance/guard-workers';
+import { runGuardJobsInParallel, splitByCost } from '../lib/compliance/guard-workers';
 import { controlTowerRuleFiles, planGuardJobs, ScopedControlTowerValidator, selectResources } from '../lib/compliance/scoped-guard';
 import { synthReference, testConfig } from './helpers/synth';
 import { REFERENCE_TENANTS } from './behaviour/reference';
@@ -94,6 +94,7 @@ describe('Control Tower rules scoped by resource type', () => {
 
   test.each([
     ['split every template by type, two runs at a time', { splitAboveBytes: 0, concurrency: 2 }],
+    ['split every template by type, three threads taking pieces from one queue', { splitAboveBytes: 0, concurrency: 3 }],
     ['split no template, one run at a time', { splitAboveBytes: Number.MAX_SAFE_INTEGER, concurrency: 1 }],
     ['the defaults', {}],
   ])('reports exactly what every rule on every template reports: %s', (_name, options) => {
@@ -135,7 +136,7 @@ describe('planGuardJobs', () => {
 
   test('a small template is checked whole, without the rules whose types it lacks', () => {
     const jobs = planGuardJobs([template('a', ['AWS::KMS::Key', 'AWS::S3::Bucket'])], rules, write, 5000);
-    expect(jobs).toEqual([{ rules: ['keys', 'buckets-and-policies', 'any'], data: ['a'], cost: 3000 }]);
+    expect(jobs).toEqual([{ rules: ['keys', 'buckets-and-policies', 'any'], data: ['a'], costs: [3000], cost: 3000 }]);
   });
 
   test('a large template is split: each rule sees the types it names, a rule naming none sees everything; identical templates share runs', () => {
@@ -150,13 +151,14 @@ describe('planGuardJobs', () => {
       0,
     );
     expect(jobs).toEqual([
-      { rules: ['keys'], data: ['t1#AWS::KMS::Key', 't2#AWS::KMS::Key'], cost: 20 },
+      { rules: ['keys'], data: ['t1#AWS::KMS::Key', 't2#AWS::KMS::Key'], costs: [10, 10], cost: 20 },
       {
         rules: ['buckets-and-policies'],
         data: ['t1#AWS::S3::Bucket+AWS::S3::BucketPolicy', 't2#AWS::S3::Bucket+AWS::S3::BucketPolicy'],
+        costs: [10, 10],
         cost: 20,
       },
-      { rules: ['any'], data: ['t1', 't2'], cost: 2000 },
+      { rules: ['any'], data: ['t1', 't2'], costs: [1000, 1000], cost: 2000 },
     ]);
   });
 
@@ -166,12 +168,61 @@ describe('planGuardJobs', () => {
     for (const f of files) for (const t of f.types) expect(t).toMatch(/^AWS::\w+::\w+$/);
   });
 
-  test('runs are shared out by cost, largest first, to the least loaded', () => {
-    expect(shareOut([5, 1, 4, 2], 2)).toEqual([
-      [0, 1],
-      [2, 3],
+  test('a costly job is cut into consecutive pieces of about the given cost, never splitting a file', () => {
+    const job = { rules: ['r'], data: ['a', 'b', 'c', 'd', 'e'], costs: [4, 4, 4, 4, 4], cost: 20 };
+    const pieces = splitByCost([job], 10);
+    expect(pieces.map((p) => p.data)).toEqual([
+      ['a', 'b'],
+      ['c', 'd', 'e'],
     ]);
-    expect(shareOut([3], 4)).toEqual([[0]]);
+    expect(pieces.map((p) => p.cost)).toEqual([8, 12]);
+    expect(pieces.every((p) => p.rules === job.rules)).toBe(true);
+    // A job already small enough, or of one file, stays whole; every file lands in exactly one piece.
+    expect(splitByCost([job], 100).map((p) => p.data)).toEqual([job.data]);
+    expect(splitByCost([{ data: ['big'], costs: [50] }], 10).map((p) => p.data)).toEqual([['big']]);
+    const many = splitByCost([{ data: ['a', 'b', 'c', 'd', 'e'], costs: [1, 9, 1, 1, 8] }], 5);
+    expect(many.flatMap((p) => p.data)).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(many.length).toBeGreaterThan(1);
+  });
+
+  test('runs over several threads: one report per run, in the order of the runs; a failing run fails the whole, naming it', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guard-runs-'));
+    try {
+      const open = path.join(dir, 'open.json');
+      fs.writeFileSync(
+        open,
+        JSON.stringify({
+          Resources: {
+            Sg: {
+              Type: 'AWS::EC2::SecurityGroup',
+              Properties: {
+                GroupDescription: 'x',
+                SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIp: '0.0.0.0/0' }],
+              },
+            },
+          },
+        }),
+      );
+      const closed = path.join(dir, 'closed.json');
+      fs.writeFileSync(
+        closed,
+        JSON.stringify({ Resources: { Sg: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x' } } } }),
+      );
+      const others = controlTowerRuleFiles()
+        .map((r) => r.name)
+        .filter((n) => n !== 'ct-ec2-pr-4');
+      const run = (p: string, cost: number) => ({ disabledRules: others, templatePaths: [p], cost });
+      const reports = runGuardJobsInParallel([run(closed, 1), run(open, 3), run(closed, 2), run(open, 1), run(closed, 5)], {
+        concurrency: 2,
+      });
+      expect(reports.map((r) => r.success)).toEqual([true, false, true, false, true]);
+      // cfn-guard's answer larger than the buffer allowed: every run fails, the whole fails, no worker is left behind.
+      expect(() => runGuardJobsInParallel([run(closed, 1), run(open, 9), run(open, 1)], { concurrency: 2, maxBuffer: 1 })).toThrow(
+        /ENOBUFS|maxBuffer|cfn-guard/,
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -7,22 +7,30 @@ import { MessageChannel, receiveMessageOnPort, Worker } from 'worker_threads';
 export interface GuardRun {
   readonly disabledRules: string[];
   readonly templatePaths: string[];
-  /** Relative cost, to share the runs out evenly. */
+  /** Relative cost: the costliest runs are taken first. */
   readonly cost: number;
 }
 
 /**
- * A worker runs its share of the runs with the validator itself and hands the reports back through a
+ * A worker takes runs from the shared queue (an index bumped atomically, so each run is taken once, by this
+ * thread or another) until none is left, runs each with the validator itself, hands the reports back through a
  * message port, then raises its flag. It catches everything, so the flag is always raised.
  */
 const WORKER_SOURCE = `
 const { workerData } = require('worker_threads');
-const { port, flag, modulePath, runs, maxBuffer } = workerData;
+const { port, flag, next, modulePath, runs, order, maxBuffer } = workerData;
+const queue = new Int32Array(next);
 let message;
 try {
   const { CfnGuardValidator } = require(modulePath);
-  message = { reports: runs.map((r) => new CfnGuardValidator({ disabledRules: r.disabledRules, maxBuffer }).validate({ templatePaths: r.templatePaths })) };
+  const results = [];
+  for (let k = Atomics.add(queue, 0, 1); k < order.length; k = Atomics.add(queue, 0, 1)) {
+    const r = runs[order[k]];
+    results.push([order[k], new CfnGuardValidator({ disabledRules: r.disabledRules, maxBuffer }).validate({ templatePaths: r.templatePaths })]);
+  }
+  message = { results };
 } catch (e) {
+  Atomics.store(queue, 0, order.length);
   message = { error: String((e && e.stack) || e) };
 }
 port.postMessage(message);
@@ -32,78 +40,118 @@ Atomics.store(f, 0, 1);
 Atomics.notify(f, 0);
 `;
 
-/** How long one worker's share may take before the gate gives up (cfn-guard hung or the machine stalled). */
+/** How long the workers may take after this thread's last run before the gate gives up (cfn-guard hung or the machine stalled). */
 const WORKER_TIMEOUT_MS = 15 * 60 * 1000;
 
-function runInline(runs: GuardRun[], maxBuffer?: number): PolicyValidationPluginReport[] {
-  return runs.map(
-    (r) =>
-      new CfnGuardValidator({ disabledRules: r.disabledRules, maxBuffer }).validate({
-        templatePaths: r.templatePaths,
-      } as never) as unknown as PolicyValidationPluginReport,
-  );
+function runOne(r: GuardRun, maxBuffer?: number): PolicyValidationPluginReport {
+  return new CfnGuardValidator({ disabledRules: r.disabledRules, maxBuffer }).validate({
+    templatePaths: r.templatePaths,
+  } as never);
 }
 
-/** Share runs out over `bins` by cost, largest first, each to the least loaded bin. */
-export function shareOut(costs: number[], bins: number): number[][] {
-  const out = Array.from({ length: bins }, () => ({ load: 0, items: [] as number[] }));
-  for (const i of costs.map((_, k) => k).sort((a, b) => costs[b] - costs[a])) {
-    const bin = out.reduce((min, b) => (b.load < min.load ? b : min));
-    bin.items.push(i);
-    bin.load += costs[i];
+/**
+ * Split each job's data files into consecutive chunks of about `maxCost` (never splitting a file), so that the
+ * costliest job does not leave the other cores idle at the end. `costs` are the files' costs, in order.
+ */
+export function splitByCost<T extends { readonly data: string[]; readonly costs: number[] }>(
+  jobs: T[],
+  maxCost: number,
+): Array<T & { cost: number }> {
+  const out: Array<T & { cost: number }> = [];
+  for (const job of jobs) {
+    const total = job.costs.reduce((a, b) => a + b, 0);
+    const k = Math.max(1, Math.min(job.data.length, Math.ceil(total / maxCost)));
+    const chunks = Array.from({ length: k }, () => ({ data: [] as string[], costs: [] as number[] }));
+    let before = 0;
+    job.data.forEach((file, i) => {
+      // The chunk holding the middle of this file's share of the job's cost.
+      const c = chunks[Math.min(k - 1, Math.floor(((before + job.costs[i] / 2) * k) / total))];
+      c.data.push(file);
+      c.costs.push(job.costs[i]);
+      before += job.costs[i];
+    });
+    for (const c of chunks) {
+      if (c.data.length > 0) out.push({ ...job, ...c, cost: c.costs.reduce((a, b) => a + b, 0) });
+    }
   }
-  return out.map((b) => b.items).filter((items) => items.length > 0);
+  return out;
+}
+
+/** Runs under way in worker threads; {@link GuardRunsInProgress.finish} joins them and returns the reports. */
+export interface GuardRunsInProgress {
+  /**
+   * Take runs from the queue on this thread too until it is empty, wait for the workers, and return one report
+   * per run in the order of the runs (throws when a run failed, after every worker has stopped).
+   */
+  finish(): PolicyValidationPluginReport[];
+}
+
+/**
+ * Start the runs in `workers` worker threads, costliest first, and return at once; this thread joins the
+ * queue when it calls `finish()`. With no worker, every run happens in `finish()`.
+ */
+export function startGuardRuns(runs: GuardRun[], options: { maxBuffer?: number; workers: number }): GuardRunsInProgress {
+  const order = runs.map((_, i) => i).sort((a, b) => runs[b].cost - runs[a].cost);
+  const next = new SharedArrayBuffer(4);
+  const queue = new Int32Array(next);
+  const modulePath = require.resolve('@cdklabs/cdk-validator-cfnguard');
+  const workers = Array.from({ length: Math.max(0, Math.min(options.workers, runs.length)) }, () => {
+    const { port1, port2 } = new MessageChannel();
+    const flag = new SharedArrayBuffer(4);
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { port: port2, flag, next, modulePath, runs, order, maxBuffer: options.maxBuffer },
+      transferList: [port2],
+    });
+    worker.unref();
+    return { port: port1, flag: new Int32Array(flag) };
+  });
+  let finished = false;
+  return {
+    finish: () => {
+      if (finished) throw new Error('Control Tower validation: these runs were already finished');
+      finished = true;
+      const out = new Array<PolicyValidationPluginReport>(runs.length);
+      // Wait for every worker even when a run fails here, so none is left reading files the caller removes.
+      let failure: Error | undefined;
+      try {
+        for (let k = Atomics.add(queue, 0, 1); k < order.length; k = Atomics.add(queue, 0, 1)) {
+          out[order[k]] = runOne(runs[order[k]], options.maxBuffer);
+        }
+      } catch (e) {
+        Atomics.store(queue, 0, order.length); // the workers take no further run
+        failure = e instanceof Error ? e : new Error(String(e));
+      }
+      for (const w of workers) {
+        if (Atomics.load(w.flag, 0) === 0 && Atomics.wait(w.flag, 0, 0, WORKER_TIMEOUT_MS) === 'timed-out') {
+          failure ??= new Error(`Control Tower validation: a cfn-guard worker gave no result within ${WORKER_TIMEOUT_MS / 60000} minutes`);
+          continue;
+        }
+        const message = receiveMessageOnPort(w.port)?.message as
+          { results?: Array<[number, PolicyValidationPluginReport]>; error?: string } | undefined;
+        w.port.close();
+        if (message?.results) for (const [i, r] of message.results) out[i] = r;
+        else failure ??= new Error(`Control Tower validation failed in a cfn-guard worker: ${message?.error ?? 'no result'}`);
+      }
+      if (failure) throw failure;
+      for (let i = 0; i < runs.length; i++) {
+        if (!out[i]) throw new Error(`Control Tower validation: run ${i} of ${runs.length} gave no report`);
+      }
+      return out;
+    },
+  };
 }
 
 /**
  * Run the validator's runs over the machine's cores and wait for all of them, synchronously (CDK calls
- * validation plugins synchronously): this thread runs one share, worker threads the others. Reports come
- * back in the order of `runs`. Each run is the validator's own `validate`, so its binary, rule files and result
- * parsing are unchanged.
+ * validation plugins synchronously): this thread and `concurrency - 1` worker threads take runs from one queue,
+ * costliest first, until it is empty. Reports come back in the order of `runs`. Each run is the validator's own
+ * `validate`, so its binary, rule files and result parsing are unchanged.
  */
 export function runGuardJobsInParallel(
   runs: GuardRun[],
   options: { maxBuffer?: number; concurrency?: number } = {},
 ): PolicyValidationPluginReport[] {
-  const concurrency = Math.max(1, Math.min(options.concurrency ?? os.availableParallelism(), runs.length));
-  if (concurrency === 1) return runInline(runs, options.maxBuffer);
-  const [mine, ...theirs] = shareOut(
-    runs.map((r) => r.cost),
-    concurrency,
-  );
-  const modulePath = require.resolve('@cdklabs/cdk-validator-cfnguard');
-  const workers = theirs.map((indices) => {
-    const { port1, port2 } = new MessageChannel();
-    const flag = new SharedArrayBuffer(4);
-    const worker = new Worker(WORKER_SOURCE, {
-      eval: true,
-      workerData: { port: port2, flag, modulePath, runs: indices.map((i) => runs[i]), maxBuffer: options.maxBuffer },
-      transferList: [port2],
-    });
-    worker.unref();
-    return { indices, port: port1, flag: new Int32Array(flag) };
-  });
-  const out = new Array<PolicyValidationPluginReport>(runs.length);
-  // Wait for every worker even when a run fails here, so none is left reading files the caller removes.
-  let failure: Error | undefined;
-  try {
-    runInline(
-      mine.map((i) => runs[i]),
-      options.maxBuffer,
-    ).forEach((r, k) => (out[mine[k]] = r));
-  } catch (e) {
-    failure = e instanceof Error ? e : new Error(String(e));
-  }
-  for (const w of workers) {
-    if (Atomics.load(w.flag, 0) === 0 && Atomics.wait(w.flag, 0, 0, WORKER_TIMEOUT_MS) === 'timed-out') {
-      failure ??= new Error(`Control Tower validation: a cfn-guard worker gave no result within ${WORKER_TIMEOUT_MS / 60000} minutes`);
-      continue;
-    }
-    const message = receiveMessageOnPort(w.port)?.message as { reports?: PolicyValidationPluginReport[]; error?: string } | undefined;
-    w.port.close();
-    if (message?.reports) message.reports.forEach((r, k) => (out[w.indices[k]] = r));
-    else failure ??= new Error(`Control Tower validation failed in a cfn-guard worker: ${message?.error ?? 'no result'}`);
-  }
-  if (failure) throw failure;
-  return out;
+  const concurrency = Math.max(1, options.concurrency ?? os.availableParallelism());
+  return startGuardRuns(runs, { maxBuffer: options.maxBuffer, workers: concurrency - 1 }).finish();
 }

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport } from 'aws-cdk-lib';
 import { guardRulesDir } from './control-tower';
-import { runGuardJobsInParallel } from './guard-workers';
+import { GuardRunsInProgress, splitByCost, startGuardRuns } from './guard-workers';
 
 interface GuardRuleFile {
   /** File name without extension, e.g. `ct-s3-pr-1` (what `disabledRules` takes). */
@@ -44,7 +44,9 @@ export function controlTowerRuleFiles(): GuardRuleFile[] {
 export interface GuardJob {
   readonly rules: string[];
   readonly data: string[];
-  /** Rule files × bytes of data: what a run costs (cfn-guard evaluates every rule against every data file). */
+  /** Per data file, rule files × its bytes: what it costs (cfn-guard evaluates every rule against every data file). */
+  readonly costs: number[];
+  /** The sum of `costs`. */
   readonly cost: number;
 }
 
@@ -79,12 +81,13 @@ export function planGuardJobs(
   writeData: (template: Template, types: string[], followReferences: boolean) => { path: string; bytes: number },
   splitAboveBytes: number = SPLIT_ABOVE_BYTES,
 ): GuardJob[] {
-  const byRules = new Map<string, { rules: string[]; data: string[]; cost: number }>();
+  const byRules = new Map<string, { rules: string[]; data: string[]; costs: number[]; cost: number }>();
   const add = (names: string[], data: string, bytes: number) => {
     if (names.length === 0) return;
     const key = names.join(',');
-    const j = byRules.get(key) ?? { rules: names, data: [], cost: 0 };
+    const j = byRules.get(key) ?? { rules: names, data: [], costs: [], cost: 0 };
     j.data.push(data);
+    j.costs.push(names.length * bytes);
     j.cost += names.length * bytes;
     byRules.set(key, j);
   };
@@ -120,6 +123,12 @@ export function planGuardJobs(
   return [...byRules.values()];
 }
 
+/**
+ * Pieces per core the runs are cut into: more evens out the end (run costs are estimates), fewer saves
+ * processes (each cfn-guard run reads its rule files again, about 20 ms).
+ */
+const PIECES_PER_CORE = 8;
+
 export interface ScopedControlTowerValidatorProps {
   /** Rule file names (e.g. `ct-s3-pr-1`) not to run. */
   readonly disabledRules: string[];
@@ -150,15 +159,46 @@ export class ScopedControlTowerValidator implements IPolicyValidationPlugin {
     this.ruleIds = full.ruleIds;
   }
 
+  /**
+   * Start checking these templates in worker threads and return at once (for {@link GuardFirstCloudFormationValidate},
+   * so the runs overlap CDK's own CloudFormation validation); `validate` with the same templates then joins them.
+   */
+  public start(context: Pick<IPolicyValidationContext, 'templatePaths'>): void {
+    this.pending?.discard();
+    // One core stays with this thread (CDK's validation, then the packs); it joins the runs when the guard's turn comes.
+    const concurrency = this.props.concurrency ?? os.availableParallelism();
+    this.pending = this.begin(context.templatePaths, Math.max(1, concurrency - 1));
+  }
+
   public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
+    const started = this.pending;
+    this.pending = undefined;
+    const key = context.templatePaths.join('\n');
+    if (started && started.key !== key) started.discard();
+    const concurrency = this.props.concurrency ?? os.availableParallelism();
+    return (started?.key === key ? started : this.begin(context.templatePaths, concurrency - 1)).finish();
+  }
+
+  private pending?: PendingGuardRuns;
+
+  /** Plan the runs for these templates (filtered copies in a temporary directory) and start them in `workers` threads. */
+  private begin(templatePaths: string[], workers: number): PendingGuardRuns {
     const all = controlTowerRuleFiles();
     const enabled = all.filter((r) => !this.props.disabledRules.includes(r.name));
-    const templates: Template[] = context.templatePaths.map((p) => {
+    const templates: Template[] = templatePaths.map((p) => {
       const text = fs.readFileSync(p, 'utf8');
       return { path: p, body: JSON.parse(text) as Template['body'], bytes: Buffer.byteLength(text) };
     });
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hipaa-guard-'));
+    const cleanUp = () => fs.rmSync(tmp, { recursive: true, force: true });
+    // Runs started but never joined (synth failed in between) leave nothing behind.
+    process.once('exit', cleanUp);
+    const done = () => {
+      process.removeListener('exit', cleanUp);
+      cleanUp();
+    };
     const original = new Map<string, string>();
+    let runs: GuardRunsInProgress;
     try {
       let n = 0;
       const jobs = planGuardJobs(
@@ -175,34 +215,66 @@ export class ScopedControlTowerValidator implements IPolicyValidationPlugin {
         this.props.splitAboveBytes,
       );
       const names = new Set(all.map((r) => r.name));
-      const reports = runGuardJobsInParallel(
-        jobs.map((j) => ({
+      // Over several threads, large jobs are cut into pieces (a few per thread), so the last ones finish together.
+      const threads = workers + 1;
+      const total = jobs.reduce((sum, j) => sum + j.cost, 0);
+      const pieces = threads > 1 ? splitByCost(jobs, total / (threads * PIECES_PER_CORE)) : jobs;
+      runs = startGuardRuns(
+        pieces.map((j) => ({
           disabledRules: [...names].filter((x) => !j.rules.includes(x)),
           templatePaths: j.data,
           cost: j.cost,
         })),
-        { maxBuffer: this.props.maxBuffer, concurrency: this.props.concurrency },
+        { maxBuffer: this.props.maxBuffer, workers },
       );
-      const violations: PolicyValidationPluginReport['violations'][number][] = [];
-      let success = true;
-      for (const r of reports) {
-        success &&= r.success;
-        for (const v of r.violations) {
-          violations.push({
-            ...v,
-            violatingResources: v.violatingResources.map((res) => ({
-              ...res,
-              templatePath: (res.templatePath && original.get(res.templatePath)) ?? res.templatePath,
-            })),
-          });
-        }
-      }
-      // Each rule runs once per template (whole or one filtered copy), so no violation is split or doubled.
-      return { success, violations };
-    } finally {
-      fs.rmSync(tmp, { recursive: true, force: true });
+    } catch (e) {
+      done();
+      throw e;
     }
+    return {
+      key: templatePaths.join('\n'),
+      discard: () => {
+        try {
+          runs.finish();
+        } catch {
+          // discarded: its templates are not the ones being validated
+        } finally {
+          done();
+        }
+      },
+      finish: () => {
+        try {
+          const violations: PolicyValidationPluginReport['violations'][number][] = [];
+          let success = true;
+          for (const r of runs.finish()) {
+            success &&= r.success;
+            for (const v of r.violations) {
+              violations.push({
+                ...v,
+                violatingResources: v.violatingResources.map((res) => ({
+                  ...res,
+                  templatePath: (res.templatePath && original.get(res.templatePath)) ?? res.templatePath,
+                })),
+              });
+            }
+          }
+          // Each rule runs once per template (whole or one filtered copy), so no violation is split or doubled.
+          return { success, violations };
+        } finally {
+          done();
+        }
+      },
+    };
   }
+}
+
+interface PendingGuardRuns {
+  /** The template paths the runs check. */
+  readonly key: string;
+  /** Join the runs and return the validator's report (violations named by the templates CDK gave). */
+  finish(): PolicyValidationPluginReport;
+  /** Wait for the runs and drop their results. */
+  discard(): void;
 }
 
 type Resources = Record<string, { Type: string }>;
