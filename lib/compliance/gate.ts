@@ -1,6 +1,7 @@
 import { IPolicyValidationPlugin, Stage, Validations } from 'aws-cdk-lib';
 import { HIPAASecurityChecks, NIST80053R5Checks } from 'cdk-nag';
 import { NagCheckLog } from './check-log';
+import { cloudFormationValidationRuns, GuardFirstCloudFormationValidate } from './guard-first';
 import { StrictThresholds } from './rules';
 import { ScopedControlTowerValidator } from './scoped-guard';
 import { HipaaStrictChecks } from './strict-pack';
@@ -18,6 +19,15 @@ export interface ComplianceGateOptions {
    * @default - none
    */
   readonly extraPlugins?: IPolicyValidationPlugin[];
+  /**
+   * Start the Control Tower (cfn-guard) runs before CDK's own CloudFormation validation, so they overlap it on
+   * the other cores, by registering CDK's CloudFormation validation plugin on the app in place of the one CDK
+   * adds (same rules, same report; see `GuardFirstCloudFormationValidate`). Only when that validation runs on
+   * this app at all (a root `App` that has not switched it off). CDK allows one such plugin per app: leave this
+   * off if your app registers its own `CloudFormationValidatePlugin`.
+   * @default false
+   */
+  readonly overlapCloudFormationValidation?: boolean;
 }
 
 /**
@@ -46,7 +56,13 @@ export function defaultCompliancePlugins(scope: Stage, thresholds: StrictThresho
 export function registerComplianceGate(app: Stage, thresholds: StrictThresholds, options: ComplianceGateOptions = {}): NagCheckLog {
   const log = new NagCheckLog();
   CHECK_LOGS.set(app, log);
-  Validations.of(app).addPlugins(...defaultCompliancePlugins(app, thresholds, log), ...(options.extraPlugins ?? []));
+  const plugins = defaultCompliancePlugins(app, thresholds, log);
+  if (options.overlapCloudFormationValidation && cloudFormationValidationRuns(app)) {
+    const cfnValidate = GuardFirstCloudFormationValidate.shared();
+    for (const p of plugins) if (p instanceof ScopedControlTowerValidator) cfnValidate.startBefore(app, p);
+    plugins.unshift(cfnValidate);
+  }
+  Validations.of(app).addPlugins(...plugins, ...(options.extraPlugins ?? []));
   return log;
 }
 
