@@ -154,6 +154,8 @@ export class PrivateWorker extends Construct implements iam.IGrantable, ec2.ICon
         sourceMap: true,
         target: 'node22',
         externalModules: ['@aws-sdk/*', 'pg-native'],
+        // esbuild's warnings and errors only, not a size table per function at every synth.
+        logLevel: nodejs.LogLevel.WARNING,
       },
     });
     // The function's own DLQ statement is sqs:SendMessage alone; an encrypted queue also needs the key.

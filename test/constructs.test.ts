@@ -19,7 +19,8 @@ import { SecureBucket } from '../constructs/secure-bucket';
 import { TlsOnlyLoadBalancer } from '../constructs/tls-only-load-balancer';
 import { WormAuditBucket } from '../constructs/worm-audit-bucket';
 
-const stack = () => new Stack(new App(), 'S', { env: { region: 'us-east-1' } });
+// Assets are not under test here: no Lambda bundling.
+const stack = () => new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'S', { env: { region: 'us-east-1' } });
 const key = (s: Stack) => new kms.Key(s, 'K');
 
 describe('constructs refuse insecure settings, naming the prop', () => {
