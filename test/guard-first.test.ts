@@ -39,10 +39,20 @@ afterEach(() => {
 
 describe("Control Tower runs started before CDK's CloudFormation validation", () => {
   test('the guard starts first, CloudFormation validation still runs once, and both report what they report without the overlap', () => {
-    const start = jest.spyOn(ScopedControlTowerValidator.prototype, 'start');
+    // This app's templates are far below the size from which the gate starts early: start them early anyway.
+    const original = ScopedControlTowerValidator.prototype.start;
+    const start = jest.spyOn(ScopedControlTowerValidator.prototype, 'start').mockImplementation(function (
+      this: ScopedControlTowerValidator,
+      context,
+    ) {
+      const self = this as unknown as { props: object };
+      self.props = { ...self.props, startEarlyAboveBytes: 0 };
+      return original.call(this, context);
+    });
     const cfnValidate = jest.spyOn(CloudFormationValidatePlugin.prototype, 'validate');
     const overlapped = synth(true);
     expect(start).toHaveBeenCalledTimes(1);
+    expect(start.mock.results[0].value).toBe(true);
     expect(cfnValidate).toHaveBeenCalledTimes(1);
     expect(start.mock.invocationCallOrder[0]).toBeLessThan(cfnValidate.mock.invocationCallOrder[0]);
 
@@ -82,20 +92,25 @@ describe('ScopedControlTowerValidator.start', () => {
       const good = path.join(dir, 'good.template.json');
       fs.writeFileSync(bad, JSON.stringify(key(false)));
       fs.writeFileSync(good, JSON.stringify(key(true)));
-      const guard = new ScopedControlTowerValidator({ disabledRules: [] });
+      const guard = new ScopedControlTowerValidator({ disabledRules: [], startEarlyAboveBytes: 0 });
       const rotation = (r: ReturnType<ScopedControlTowerValidator['validate']>) =>
         r.violations
           .filter((v) => v.ruleName === 'kms_key_rotation_enabled_check')
           .flatMap((v) => v.violatingResources.map((x) => x.templatePath));
 
-      guard.start({ templatePaths: [bad] });
+      expect(guard.start({ templatePaths: [bad] })).toBe(true);
       expect(rotation(guard.validate({ templatePaths: [bad] } as never))).toEqual([bad]);
 
-      guard.start({ templatePaths: [bad] });
+      expect(guard.start({ templatePaths: [bad] })).toBe(true);
       expect(rotation(guard.validate({ templatePaths: [good] } as never))).toEqual([]);
 
       // Nothing pending: a plain validate.
       expect(rotation(guard.validate({ templatePaths: [bad] } as never))).toEqual([bad]);
+
+      // By default, small templates are not worth starting early: nothing starts, validate runs them in its turn.
+      const small = new ScopedControlTowerValidator({ disabledRules: [] });
+      expect(small.start({ templatePaths: [bad] })).toBe(false);
+      expect(rotation(small.validate({ templatePaths: [bad] } as never))).toEqual([bad]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
