@@ -40,6 +40,7 @@ afterEach(() => {
 describe("Control Tower runs started before CDK's CloudFormation validation", () => {
   test('the guard starts first, CloudFormation validation still runs once, and both report what they report without the overlap', () => {
     // This app's templates are far below the size from which the gate starts early: start them early anyway.
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- called below with the validator as `this`
     const original = ScopedControlTowerValidator.prototype.start;
     const start = jest.spyOn(ScopedControlTowerValidator.prototype, 'start').mockImplementation(function (
       this: ScopedControlTowerValidator,
