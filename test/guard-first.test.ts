@@ -10,13 +10,14 @@ import { ScopedControlTowerValidator } from '../lib/compliance/scoped-guard';
 const THRESHOLDS = { auditRetentionYears: 6, auditLogRetentionDays: 2192, backupRetentionDays: 35, rdsBackupRetentionDays: 35 };
 
 /** A stack with a key that does not rotate (Control Tower ct-kms-pr-1) and a property CloudFormation does not know. */
-function synth(overlap: boolean, props: AppProps = {}) {
+function synth(overlap: boolean, props: AppProps = {}, more?: (app: App) => void) {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'guard-first-'));
   const app = new App({ ...props, outdir, context: { '@aws-cdk/core:failSynthOnValidationErrors': false, 'aws:cdk:bundling-stacks': [] } });
   const stack = new Stack(app, 'S');
   new kms.Key(stack, 'Key', { enableKeyRotation: false });
   new CfnResource(stack, 'Queue', { type: 'AWS::SQS::Queue', properties: { NotAQueueProperty: 1 } });
   registerComplianceGate(app, THRESHOLDS, { overlapCloudFormationValidation: overlap });
+  more?.(app);
   app.synth();
   const report = readValidationReport(outdir);
   fs.rmSync(outdir, { recursive: true, force: true });
@@ -79,6 +80,26 @@ describe("Control Tower runs started before CDK's CloudFormation validation", ()
     expect(r.flat('cdk-validator-cfnguard')).toEqual(
       expect.arrayContaining([expect.stringMatching(/^kms_key_rotation_enabled_check S\/Key/)]),
     );
+  });
+});
+
+describe('the overlap never costs a check', () => {
+  test('when starting early fails, CloudFormation validation still runs and the guard runs in its own turn', () => {
+    jest.spyOn(ScopedControlTowerValidator.prototype, 'start').mockImplementation(() => {
+      throw new Error('no temporary directory');
+    });
+    const r = synth(true);
+    expect(r.of('CloudFormation Validate')).toHaveLength(1);
+    expect(r.flat('CloudFormation Validate')).toEqual(expect.arrayContaining([expect.stringMatching(/ S\/Queue$/)]));
+    expect(r.flat('cdk-validator-cfnguard')).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^kms_key_rotation_enabled_check S\/Key/)]),
+    );
+  });
+
+  test("two gates on one app: CDK's validation plugin is registered once, and both guards report", () => {
+    const r = synth(true, {}, (app) => registerComplianceGate(app, THRESHOLDS, { overlapCloudFormationValidation: true }));
+    expect(r.of('CloudFormation Validate')).toHaveLength(1);
+    expect(r.of('cdk-validator-cfnguard').length).toBeGreaterThanOrEqual(1);
   });
 });
 

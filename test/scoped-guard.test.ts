@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { PolicyValidationPluginReport } from 'aws-cdk-lib';
+import * as guardWorkers from '../lib/compliance/guard-workers';
 import { runGuardJobsInParallel, splitByCost } from '../lib/compliance/guard-workers';
 import { controlTowerRuleFiles, planGuardJobs, ScopedControlTowerValidator, selectResources } from '../lib/compliance/scoped-guard';
 import { synthReference, testConfig } from './helpers/synth';
@@ -105,6 +106,29 @@ describe('Control Tower rules scoped by resource type', () => {
     expect(scoped.success).toBe(false);
     // Violations name the templates CDK gave, never a filtered copy.
     for (const v of scoped.violations) for (const res of v.violatingResources) expect(planted.paths).toContain(res.templatePath);
+  });
+
+  test('started early (in workers, before its turn) and joined by validate: the same report, from the early runs', () => {
+    const starts = jest.spyOn(guardWorkers, 'startGuardRuns');
+    try {
+      const guard = new ScopedControlTowerValidator({
+        disabledRules: [],
+        maxBuffer: 64 * 1024 * 1024,
+        splitAboveBytes: 0,
+        startEarlyAboveBytes: 0,
+        concurrency: 2,
+      });
+      expect(guard.start({ templatePaths: planted.paths })).toBe(true);
+      const report = guard.validate({ templatePaths: planted.paths } as never);
+      expect(starts).toHaveBeenCalledTimes(1);
+      expect(flat(report)).toEqual(full);
+      // Started for other templates: cancelled, and validate runs its own.
+      expect(guard.start({ templatePaths: planted.paths.slice(1) })).toBe(true);
+      expect(flat(guard.validate({ templatePaths: planted.paths } as never))).toEqual(full);
+      expect(starts).toHaveBeenCalledTimes(3);
+    } finally {
+      starts.mockRestore();
+    }
   });
 
   test('a disabled rule is not run on any copy', () => {

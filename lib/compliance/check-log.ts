@@ -4,8 +4,8 @@ import { IConstruct } from 'constructs';
 
 type RuleCallback = (node: CfnResource) => NagRuleResult;
 
-/** What one rule said about one resource. */
-export type CheckOutcome = 'compliant' | 'non-compliant' | 'not-applicable';
+/** What one rule said about one resource it applies to (not-applicable outcomes are only counted). */
+export type CheckOutcome = 'compliant' | 'non-compliant';
 
 /** A rule of a cdk-nag pack as the pack applied it. */
 export interface NagRuleInfo {
@@ -52,7 +52,10 @@ export class NagCheckLog {
   private readonly paths = new WeakMap<CfnResource, string>();
   private notApplicable = 0;
 
-  /** Record every rule the pack applies from now on; returns the pack. */
+  /**
+   * Record every rule the pack applies from now on; returns the pack. The pack must pass a fresh params object
+   * to each `applyRule` call, as cdk-nag's packs and HIPAA.Strict do: the log sets its wrapper on that object.
+   */
   public watch<T extends NagPack>(pack: T): T {
     const target = pack as unknown as { applyRule(params: IApplyRule): void };
     const applyRule = target.applyRule.bind(pack);

@@ -59,8 +59,9 @@ export function registerComplianceGate(app: Stage, thresholds: StrictThresholds,
   const plugins = defaultCompliancePlugins(app, thresholds, log);
   if (options.overlapCloudFormationValidation && cloudFormationValidationRuns(app)) {
     const cfnValidate = GuardFirstCloudFormationValidate.shared();
-    for (const p of plugins) if (p instanceof ScopedControlTowerValidator) cfnValidate.startBefore(app, p);
-    plugins.unshift(cfnValidate);
+    const guard = plugins.find((p): p is ScopedControlTowerValidator => p instanceof ScopedControlTowerValidator)!;
+    // Registered on the app once, however many gates it has (CDK accepts one such plugin per app).
+    if (cfnValidate.startBefore(app, guard)) plugins.unshift(cfnValidate);
   }
   Validations.of(app).addPlugins(...plugins, ...(options.extraPlugins ?? []));
   return log;

@@ -17,15 +17,31 @@ export class GuardFirstCloudFormationValidate extends CloudFormationValidatePlug
     return (GuardFirstCloudFormationValidate.instance ??= new GuardFirstCloudFormationValidate());
   }
 
-  private readonly guards = new WeakMap<IConstruct, ScopedControlTowerValidator>();
+  private readonly guards = new WeakMap<IConstruct, ScopedControlTowerValidator[]>();
 
-  /** Start this guard's runs when the app's CloudFormation validation begins. */
-  public startBefore(app: IConstruct, guard: ScopedControlTowerValidator): void {
-    this.guards.set(app, guard);
+  /**
+   * Start this guard's runs when the app's CloudFormation validation begins. Returns false when the app already
+   * has guards attached (a second gate on it): this plugin is registered on the app once.
+   */
+  public startBefore(app: IConstruct, guard: ScopedControlTowerValidator): boolean {
+    const attached = this.guards.get(app);
+    if (attached) {
+      attached.push(guard);
+      return false;
+    }
+    this.guards.set(app, [guard]);
+    return true;
   }
 
   public override validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
-    this.guards.get(context.appConstruct)?.start(context);
+    for (const guard of this.guards.get(context.appConstruct) ?? []) {
+      try {
+        guard.start(context);
+      } catch {
+        // Starting early is only an optimisation: the guard then runs in its own turn (and reports its error
+        // there, under its own name). CloudFormation validation below runs in any case.
+      }
+    }
     // Switched off since the gate was registered: validate nothing, as CDK would not have added its plugin.
     const app = context.appConstruct;
     if (!(Stage.isStage(app) && cloudFormationValidationRuns(app))) return { success: true, violations: [] };

@@ -171,17 +171,17 @@ export class ScopedControlTowerValidator implements IPolicyValidationPlugin {
   /**
    * Start checking these templates in worker threads and return at once (for {@link GuardFirstCloudFormationValidate},
    * so the runs overlap CDK's own CloudFormation validation); `validate` with the same templates then joins them.
-   * Below `startEarlyAboveBytes` of templates it starts nothing (measured: on a few small templates the
-   * worker's start costs more than the overlap gains) and returns false.
+   * Below `startEarlyAboveBytes` of templates (measured: on a few small templates the worker's start costs more
+   * than the overlap gains), or with a concurrency of 1, it starts nothing and returns false.
    */
   public start(context: Pick<IPolicyValidationContext, 'templatePaths'>): boolean {
     this.pending?.discard();
     this.pending = undefined;
     const bytes = context.templatePaths.reduce((sum, p) => sum + fs.statSync(p).size, 0);
-    if (bytes < (this.props.startEarlyAboveBytes ?? START_EARLY_ABOVE_BYTES)) return false;
-    // One core stays with this thread (CDK's validation, then the packs); it joins the runs when the guard's turn comes.
     const concurrency = this.props.concurrency ?? os.availableParallelism();
-    this.pending = this.begin(context.templatePaths, Math.max(1, concurrency - 1));
+    if (concurrency < 2 || bytes < (this.props.startEarlyAboveBytes ?? START_EARLY_ABOVE_BYTES)) return false;
+    // One core stays with this thread (CDK's validation, then the packs); it joins the runs when the guard's turn comes.
+    this.pending = this.begin(context.templatePaths, concurrency - 1);
     return true;
   }
 
@@ -250,9 +250,7 @@ export class ScopedControlTowerValidator implements IPolicyValidationPlugin {
       key: templatePaths.join('\n'),
       discard: () => {
         try {
-          runs.finish();
-        } catch {
-          // discarded: its templates are not the ones being validated
+          runs.cancel();
         } finally {
           done();
         }
@@ -288,7 +286,7 @@ interface PendingGuardRuns {
   readonly key: string;
   /** Join the runs and return the validator's report (violations named by the templates CDK gave). */
   finish(): PolicyValidationPluginReport;
-  /** Wait for the runs and drop their results. */
+  /** Take no further run, wait for those under way, and drop their results. */
   discard(): void;
 }
 

@@ -183,7 +183,6 @@ function nagResults(log: NagCheckLog, index: ResourceIndex, cwd: string): { rule
   };
   const results: CheckResult[] = [];
   for (const check of log.all()) {
-    if (check.outcome === 'not-applicable') continue;
     const rule = describe(check.rule);
     const ack = check.outcome === 'non-compliant' ? acknowledgementOf(check.resource, check.rule.id) : undefined;
     results.push({
