@@ -4,8 +4,9 @@ import * as path from 'path';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { PolicyValidationPluginReport } from 'aws-cdk-lib';
 import * as guardWorkers from '../lib/compliance/guard-workers';
-import { runGuardJobsInParallel, splitByCost } from '../lib/compliance/guard-workers';
-import { controlTowerRuleFiles, planGuardJobs, ScopedControlTowerValidator, selectResources } from '../lib/compliance/scoped-guard';
+import { splitByCost, startGuardRuns } from '../lib/compliance/guard-workers';
+import { guardRuleFiles } from '../lib/compliance/guard-rules';
+import { planGuardJobs, ScopedControlTowerValidator, selectResources } from '../lib/compliance/scoped-guard';
 import { synthReference, testConfig } from './helpers/synth';
 import { REFERENCE_TENANTS } from './behaviour/reference';
 
@@ -142,10 +143,10 @@ describe('Control Tower rules scoped by resource type', () => {
 
 describe('planGuardJobs', () => {
   const rules = [
-    { name: 'keys', types: ['AWS::KMS::Key'] },
-    { name: 'buckets-and-policies', types: ['AWS::S3::Bucket', 'AWS::S3::BucketPolicy'] },
-    { name: 'any', types: [] },
-    { name: 'queues', types: ['AWS::SQS::Queue'] },
+    { name: 'keys', types: ['AWS::KMS::Key'], followsReferences: false },
+    { name: 'buckets-and-policies', types: ['AWS::S3::Bucket', 'AWS::S3::BucketPolicy'], followsReferences: false },
+    { name: 'any', types: [], followsReferences: false },
+    { name: 'queues', types: ['AWS::SQS::Queue'], followsReferences: false },
   ];
   const template = (p: string, types: string[]) => ({
     path: p,
@@ -187,7 +188,7 @@ describe('planGuardJobs', () => {
   });
 
   test('every bundled rule file names the types it checks, or is run on whole templates', () => {
-    const files = controlTowerRuleFiles();
+    const files = guardRuleFiles();
     expect(files.length).toBeGreaterThan(200);
     for (const f of files) for (const t of f.types) expect(t).toMatch(/^AWS::\w+::\w+$/);
   });
@@ -232,16 +233,15 @@ describe('planGuardJobs', () => {
         closed,
         JSON.stringify({ Resources: { Sg: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x' } } } }),
       );
-      const others = controlTowerRuleFiles()
+      const others = guardRuleFiles()
         .map((r) => r.name)
         .filter((n) => n !== 'ct-ec2-pr-4');
       const run = (p: string, cost: number) => ({ disabledRules: others, templatePaths: [p], cost });
-      const reports = runGuardJobsInParallel([run(closed, 1), run(open, 3), run(closed, 2), run(open, 1), run(closed, 5)], {
-        concurrency: 2,
-      });
+      // One worker thread beside this one, both taking from the queue.
+      const reports = startGuardRuns([run(closed, 1), run(open, 3), run(closed, 2), run(open, 1), run(closed, 5)], { workers: 1 }).finish();
       expect(reports.map((r) => r.success)).toEqual([true, false, true, false, true]);
       // cfn-guard's answer larger than the buffer allowed: every run fails, the whole fails, no worker is left behind.
-      expect(() => runGuardJobsInParallel([run(closed, 1), run(open, 9), run(open, 1)], { concurrency: 2, maxBuffer: 1 })).toThrow(
+      expect(() => startGuardRuns([run(closed, 1), run(open, 9), run(open, 1)], { workers: 1, maxBuffer: 1 }).finish()).toThrow(
         /ENOBUFS|maxBuffer|cfn-guard/,
       );
     } finally {

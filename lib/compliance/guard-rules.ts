@@ -19,7 +19,20 @@ export interface GuardRule {
   readonly reportsOn: string[];
 }
 
-let cache: GuardRule[] | undefined;
+/** A bundled guard file as the scoped validator plans its runs (every file, whether or not its header parses). */
+export interface GuardRuleFile {
+  /** File name without extension, e.g. `ct-s3-pr-1` (what `disabledRules` takes). */
+  readonly name: string;
+  /** CloudFormation types the rule file names anywhere (empty: it may look at any resource). */
+  readonly types: string[];
+  /**
+   * The rule looks resources up by logical id (`%doc.Resources[ keys == %resource_key ]`, to follow a `Ref` or
+   * `Fn::GetAtt`), so it must also see every resource its resources refer to, whatever the type.
+   */
+  readonly followsReferences: boolean;
+}
+
+let cache: { files: GuardRuleFile[]; rules: GuardRule[] } | undefined;
 
 /** The directory of the Control Tower guard rules bundled with @cdklabs/cdk-validator-cfnguard. */
 export function guardRulesDir(): string {
@@ -40,21 +53,37 @@ function headerField(text: string, name: string): string[] {
   return out;
 }
 
-/** Every bundled Control Tower rule, parsed once. */
+/** Every bundled Control Tower rule whose header and messages parse (all of them in 0.0.62), parsed once. */
 export function guardRules(): GuardRule[] {
+  return parseGuardFiles().rules;
+}
+
+/** Every bundled guard file with the resource types it names, from the same single read as {@link guardRules}. */
+export function guardRuleFiles(): GuardRuleFile[] {
+  return parseGuardFiles().files;
+}
+
+function parseGuardFiles(): { files: GuardRuleFile[]; rules: GuardRule[] } {
   if (cache) return cache;
-  const out: GuardRule[] = [];
+  const files: GuardRuleFile[] = [];
+  const rules: GuardRule[] = [];
   const walk = (dir: string) => {
     for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
       const p = path.join(dir, e.name);
       if (e.isDirectory()) walk(p);
       else if (e.name.endsWith('.guard')) {
         const text = fs.readFileSync(p, 'utf8');
+        const file = path.parse(e.name).name;
+        files.push({
+          name: file,
+          types: [...new Set(text.match(/["']AWS::[A-Za-z0-9]+::[A-Za-z0-9]+["']/g) ?? [])].map((t) => t.slice(1, -1)),
+          followsReferences: /Resources\s*\[\s*keys\s*==/.test(text),
+        });
         const name = /^rule\s+(\w+)\s+when/m.exec(text)?.[1] ?? headerField(text, 'Rule Identifier')[0];
         const message = /\[(CT\.[A-Z0-9-]+\.PR\.\d+)\]:\s*(.+)/.exec(text);
         if (!name || !message) continue;
-        out.push({
-          file: path.parse(e.name).name,
+        rules.push({
+          file,
           name,
           controlId: message[1],
           title: message[2].trim(),
@@ -69,6 +98,6 @@ export function guardRules(): GuardRule[] {
     }
   };
   walk(guardRulesDir());
-  cache = out;
-  return out;
+  cache = { files, rules };
+  return cache;
 }

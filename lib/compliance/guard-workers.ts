@@ -1,4 +1,3 @@
-import * as os from 'os';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { PolicyValidationPluginReport } from 'aws-cdk-lib';
 import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
@@ -172,18 +171,4 @@ function awaitWorkers(workers: Array<{ port: MessagePort; flag: Int32Array }>): 
     w.port.close();
     return message;
   });
-}
-
-/**
- * Run the validator's runs over the machine's cores and wait for all of them, synchronously (CDK calls
- * validation plugins synchronously): this thread and `concurrency - 1` worker threads take runs from one queue,
- * costliest first, until it is empty. Reports come back in the order of `runs`. Each run is the validator's own
- * `validate`, so its binary, rule files and result parsing are unchanged.
- */
-export function runGuardJobsInParallel(
-  runs: GuardRun[],
-  options: { maxBuffer?: number; concurrency?: number } = {},
-): PolicyValidationPluginReport[] {
-  const concurrency = Math.max(1, options.concurrency ?? os.availableParallelism());
-  return startGuardRuns(runs, { maxBuffer: options.maxBuffer, workers: concurrency - 1 }).finish();
 }

@@ -3,42 +3,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport } from 'aws-cdk-lib';
-import { guardRulesDir } from './control-tower';
+import { GuardRuleFile, guardRuleFiles } from './guard-rules';
 import { GuardRunsInProgress, splitByCost, startGuardRuns } from './guard-workers';
-
-interface GuardRuleFile {
-  /** File name without extension, e.g. `ct-s3-pr-1` (what `disabledRules` takes). */
-  readonly name: string;
-  /** CloudFormation types the rule file names anywhere (empty: it may look at any resource). */
-  readonly types: string[];
-  /**
-   * The rule looks resources up by logical id (`%doc.Resources[ keys == %resource_key ]`, to follow a `Ref` or
-   * `Fn::GetAtt`), so it must also see every resource its resources refer to, whatever the type.
-   */
-  readonly followsReferences?: boolean;
-}
-
-let ruleFiles: GuardRuleFile[] | undefined;
-
-/** Every bundled Control Tower rule file with the resource types it names. */
-export function controlTowerRuleFiles(): GuardRuleFile[] {
-  if (ruleFiles) return ruleFiles;
-  const out: GuardRuleFile[] = [];
-  const walk = (dir: string) => {
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.guard')) {
-        const text = fs.readFileSync(p, 'utf8');
-        const types = [...new Set(text.match(/["']AWS::[A-Za-z0-9]+::[A-Za-z0-9]+["']/g) ?? [])].map((t) => t.slice(1, -1));
-        out.push({ name: path.parse(e.name).name, types, followsReferences: /Resources\s*\[\s*keys\s*==/.test(text) });
-      }
-    }
-  };
-  walk(guardRulesDir());
-  ruleFiles = out;
-  return out;
-}
 
 /** One cfn-guard run: these rule files against these data files. */
 export interface GuardJob {
@@ -106,7 +72,7 @@ export function planGuardJobs(
     const groups = new Map<string, { types: string[]; follow: boolean; names: string[] }>();
     for (const r of applicable) {
       const seen = r.types.length === 0 ? ['*'] : r.types.filter((x) => present.has(x)).sort();
-      const follow = r.followsReferences ?? false;
+      const follow = r.followsReferences;
       const key = `${seen.join(',')}${follow ? '+refs' : ''}`;
       const g = groups.get(key) ?? { types: seen, follow, names: [] };
       g.names.push(r.name);
@@ -178,7 +144,7 @@ export class ScopedControlTowerValidator implements IPolicyValidationPlugin {
     this.pending?.discard();
     this.pending = undefined;
     const bytes = context.templatePaths.reduce((sum, p) => sum + fs.statSync(p).size, 0);
-    const concurrency = this.props.concurrency ?? os.availableParallelism();
+    const concurrency = this.concurrency();
     if (concurrency < 2 || bytes < (this.props.startEarlyAboveBytes ?? START_EARLY_ABOVE_BYTES)) return false;
     // One core stays with this thread (CDK's validation, then the packs); it joins the runs when the guard's turn comes.
     this.pending = this.begin(context.templatePaths, concurrency - 1);
@@ -190,15 +156,19 @@ export class ScopedControlTowerValidator implements IPolicyValidationPlugin {
     this.pending = undefined;
     const key = context.templatePaths.join('\n');
     if (started && started.key !== key) started.discard();
-    const concurrency = this.props.concurrency ?? os.availableParallelism();
-    return (started?.key === key ? started : this.begin(context.templatePaths, concurrency - 1)).finish();
+    return (started?.key === key ? started : this.begin(context.templatePaths, this.concurrency() - 1)).finish();
   }
 
   private pending?: PendingGuardRuns;
 
+  /** cfn-guard runs at once: the prop, or the machine's available parallelism. */
+  private concurrency(): number {
+    return Math.max(1, this.props.concurrency ?? os.availableParallelism());
+  }
+
   /** Plan the runs for these templates (filtered copies in a temporary directory) and start them in `workers` threads. */
   private begin(templatePaths: string[], workers: number): PendingGuardRuns {
-    const all = controlTowerRuleFiles();
+    const all = guardRuleFiles();
     const enabled = all.filter((r) => !this.props.disabledRules.includes(r.name));
     const templates: Template[] = templatePaths.map((p) => {
       const text = fs.readFileSync(p, 'utf8');
